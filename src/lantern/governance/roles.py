@@ -1,0 +1,55 @@
+"""Roles (Django groups) and what each may do.
+
+Capabilities are checked in views (``requires``) and selectors; templates only display what they
+are given. Adding a capability means adding it here and to the URL matrix test.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ANALYST = "analyst"
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    PARTNER = "partner"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_NAMES: list[str] = [role.value for role in Role]
+
+
+class Capability(StrEnum):
+    VIEW_INTEL = "view_intel"  # POLE pages, search, dashboard of the store
+    VIEW_SOURCE_DETAILS = "view_source_details"  # who a source is: analysts and supervisors only
+    VIEW_ORDERS = "view_orders"
+    VIEW_AUDIT = "view_audit"
+    PARTNER_PORTAL = "partner_portal"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.ANALYST: frozenset({Capability.VIEW_INTEL, Capability.VIEW_SOURCE_DETAILS, Capability.VIEW_ORDERS}),
+    Role.OFFICER: frozenset({Capability.VIEW_INTEL, Capability.VIEW_ORDERS}),
+    Role.SUPERVISOR: frozenset(
+        {Capability.VIEW_INTEL, Capability.VIEW_SOURCE_DETAILS, Capability.VIEW_ORDERS, Capability.VIEW_AUDIT}
+    ),
+    # Partners never see the police store; their portal arrives with the intake issue.
+    Role.PARTNER: frozenset({Capability.PARTNER_PORTAL}),
+    Role.ADMINISTRATOR: frozenset({Capability.VIEW_AUDIT}),
+}
+
+
+def roles_of(user) -> set[Role]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_lantern_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {role for role in Role if role.value in names}
+        user._lantern_roles = cached
+    return cached
+
+
+def has_capability(user, capability: Capability) -> bool:
+    return any(capability in ROLE_CAPABILITIES[role] for role in roles_of(user))

@@ -1,0 +1,77 @@
+"""Pages of the POLE store. Thin: selectors read (with the user's access), templates display."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lantern.governance.access import record_view, requires
+from lantern.governance.audit import audit_record
+from lantern.governance.models import AuditAction
+from lantern.governance.roles import Capability
+from lantern.intel import selectors
+from lantern.orders.selectors import orders_for_person
+
+
+@requires(Capability.VIEW_INTEL)
+def entity_detail(request: HttpRequest, kind: str, pk: UUID) -> HttpResponse:
+    entity = selectors.entity_get(request.user, kind=kind, pk=pk)
+    timeline = selectors.entity_timeline(request.user, entity)
+    context = {
+        "entity": entity,
+        "timeline": timeline,
+        "relationships": selectors.entity_relationships(request.user, entity),
+        "co_linked": selectors.entity_co_linked(request.user, entity),
+        "map_points": json.dumps(_map_points(entity, timeline)),
+        "orders": orders_for_person(request.user, entity) if kind == "person" else [],
+    }
+    record_view(request, object_type=kind, object_id=str(pk), summary=entity.label)
+    return render(request, f"intel/{kind}_detail.html", context)
+
+
+def _map_points(entity, timeline) -> list[dict]:
+    points = []
+    if getattr(entity, "latitude", None) is not None:
+        points.append({"lat": entity.latitude, "lon": entity.longitude, "label": entity.label})
+    for link in timeline:
+        place = link.event.location
+        if place is not None and place.latitude is not None:
+            points.append({"lat": place.latitude, "lon": place.longitude, "label": link.event.summary})
+    return points[:300]
+
+
+@requires(Capability.VIEW_INTEL)
+def event_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    event = selectors.event_get(request.user, pk=pk)
+    source_detail = selectors.report_source_detail(request.user, event) if event.kind == "report" else None
+    record_view(request, object_type=event.kind, object_id=str(pk), summary=event.summary)
+    points = []
+    if event.location and event.location.latitude is not None:
+        points.append(
+            {"lat": event.location.latitude, "lon": event.location.longitude, "label": event.summary}
+        )
+    return render(
+        request,
+        "intel/event_detail.html",
+        {"event": event, "source_detail": source_detail, "map_points": json.dumps(points)},
+    )
+
+
+@requires(Capability.VIEW_INTEL)
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    result = selectors.entity_search(request.user, query)
+    if result.query:
+        audit_record(
+            user=request.user,
+            action=AuditAction.SEARCH,
+            object_type="search",
+            summary=result.query,
+            path=request.get_full_path(),
+            detail={"results": len(result.entities)},
+        )
+    template = "intel/_search_results.html" if request.htmx else "intel/search.html"
+    return render(request, template, {"result": result})

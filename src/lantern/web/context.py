@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from lantern.engine.gazetteer import POSTCODE_ATTRIBUTION
+from lantern.governance.roles import Capability, has_capability, roles_of
+
+
+def lantern(request) -> dict:
+    """What every page needs: the user's roles and the map settings."""
+    user = getattr(request, "user", None)
+    return {
+        "user_roles": sorted(role.value for role in roles_of(user)) if user else [],
+        "can_view_intel": bool(user) and has_capability(user, Capability.VIEW_INTEL),
+        "tile_url": settings.LANTERN_TILE_URL,
+        "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
+        "postcode_attribution": POSTCODE_ATTRIBUTION,
+    }

@@ -1,0 +1,34 @@
+// Draws every .map element: points (data-points) and GeoJSON zones (data-zones), with a base map
+// only when a tile URL is configured (police networks are often closed, so none is the default).
+(function () {
+  "use strict";
+  function parse(el, name) {
+    try { return JSON.parse(el.dataset[name] || "[]"); } catch (e) { return []; }
+  }
+  function draw(el) {
+    var map = L.map(el, { scrollWheelZoom: false });
+    if (el.dataset.tileUrl) {
+      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    } else {
+      el.classList.add("map-no-tiles");
+    }
+    var layers = [];
+    parse(el, "zones").forEach(function (zone) {
+      var layer = L.geoJSON(zone.geojson, { style: { color: "#b00020", weight: 2, fillOpacity: 0.15 } });
+      layer.bindTooltip(zone.name || "Exclusion zone");
+      layers.push(layer.addTo(map));
+    });
+    parse(el, "points").forEach(function (p) {
+      var marker = L.circleMarker([p.lat, p.lon], { radius: 6, color: "#0b3d91", fillOpacity: 0.8 });
+      marker.bindTooltip(p.label || "");
+      layers.push(marker.addTo(map));
+    });
+    if (!layers.length) { map.setView([52.5735, -0.2425], 13); return; }
+    var bounds = L.featureGroup(layers).getBounds();
+    map.fitBounds(bounds.pad(0.3), { maxZoom: 16 });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof L === "undefined") { return; }
+    document.querySelectorAll(".map").forEach(draw);
+  });
+})();

@@ -1,0 +1,93 @@
+"""Shared fixtures: a user per role, and the small demo world filed into the test database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lantern.governance.roles import Role
+
+# The test run keeps its own var/ (secret key, lake, truth) apart from a developer's demo.
+os.environ.setdefault("LANTERN_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+
+
+@pytest.fixture
+def make_user(db):
+    from lantern.governance.services import user_create_or_reset
+
+    def _make(role: str, username: str | None = None):
+        user, password, _ = user_create_or_reset(username=username or f"test-{role}", role=role)
+        user.plain_password = password
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def users(make_user) -> dict[str, object]:
+    return {role.value: make_user(role.value) for role in Role}
+
+
+@pytest.fixture
+def client_for(client, users):
+    """A test client signed in as the named role."""
+
+    def _client(role: str):
+        client.force_login(users[role])
+        return client
+
+    return _client
+
+
+def _load_demo_world():
+    from lantern.demo.load import WorldLoader
+    from lantern.demo.world import build_world
+    from lantern.demo.world_places import default_gazetteer_path
+    from lantern.demo.world_vocab import BEHAVIOURS
+    from lantern.intel.importers import import_postcodes
+    from lantern.intel.services import Actor, behaviour_vocabulary_load
+
+    actor = Actor(via="tests")
+    import_postcodes(Path(default_gazetteer_path()), via="tests")
+    behaviour_vocabulary_load(BEHAVIOURS, version="demo-1", actor=actor)
+    world = build_world(seed=1, scale="small")
+    WorldLoader(world, actor=actor).load()
+    return world
+
+
+@pytest.fixture(scope="session")
+def demo_world_records():
+    """The small demo world as records (built once; cheap to keep)."""
+    from lantern.demo.world import build_world
+
+    return build_world(seed=1, scale="small")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """File the small demo world once, right after the test database is created."""
+    with django_db_blocker.unblock():
+        _load_demo_world()
+
+
+@pytest.fixture
+def demo_world(db, demo_world_records):
+    """The small demo world in the test database (filed again if a transactional test flushed it)."""
+    from lantern.intel.models import Person
+
+    if not Person.objects.exists():
+        _load_demo_world()
+    return demo_world_records
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run tests that flush the database (live server, transactional) after the rest."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None
+            or "transactional_db" in getattr(item, "fixturenames", ())
+            or "live_server" in getattr(item, "fixturenames", ())
+        )
+    )

@@ -1,0 +1,85 @@
+"""Every URL, for every role and for an anonymous visitor, gives the expected answer."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from lantern.governance.roles import ROLE_CAPABILITIES, Role
+from lantern.intel.models import Event, Location, OnlineIdentity, Person, Phone, Vehicle
+from lantern.orders.models import Order
+
+ANONYMOUS = "anonymous"
+# URL names not declared through lantern's access decorators (Django's own views).
+DJANGO_VIEWS = {"login", "logout"}
+
+
+def _lantern_patterns(resolver=None, prefix: str = "", namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # Django's admin: covered by test_admin_is_for_administrators_only
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _lantern_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and entry.name not in DJANGO_VIEWS:
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), entry.callback
+
+
+def _sample_ids() -> dict[str, str]:
+    return {
+        "intel:person": Person.objects.values_list("pk", flat=True).first(),
+        "intel:vehicle": Vehicle.objects.values_list("pk", flat=True).first(),
+        "intel:phone": Phone.objects.values_list("pk", flat=True).first(),
+        "intel:identity": OnlineIdentity.objects.values_list("pk", flat=True).first(),
+        "intel:location": Location.objects.values_list("pk", flat=True).first(),
+        "intel:event": Event.objects.values_list("pk", flat=True).first(),
+        "orders:detail": Order.objects.values_list("pk", flat=True).first(),
+    }
+
+
+def _expected(capability: str, who: str) -> int:
+    if capability == "public":
+        return 200
+    if who == ANONYMOUS:
+        return 302
+    if capability == "signed_in":
+        return 200
+    return 200 if capability in ROLE_CAPABILITIES[Role(who)] else 403
+
+
+def test_every_lantern_view_declares_who_may_see_it():
+    undeclared = [name for name, _, view in _lantern_patterns() if not hasattr(view, "lantern_capability")]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, *[role.value for role in Role]])
+def test_url_matrix(who, demo_world, client, users):
+    if who != ANONYMOUS:
+        client.force_login(users[who])
+    ids = _sample_ids()
+    checked = 0
+    for name, pattern, view in _lantern_patterns():
+        url = "/" + pattern.replace("<uuid:pk>", str(ids.get(name)))
+        assert "None" not in url, f"no sample object for {name}"
+        response = client.get(url, {"q": "smith"} if name == "intel:search" else None)
+        expected = _expected(view.lantern_capability, who)
+        assert response.status_code == expected, (
+            f"{who} GET {url}: {response.status_code}, expected {expected}"
+        )
+        if expected == 302:
+            assert response["Location"].startswith("/accounts/login/")
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("who", [role.value for role in Role])
+def test_admin_is_for_administrators_only(who, db, client, users):
+    client.force_login(users[who])
+    response = client.get("/admin/")
+    assert response.status_code == (200 if who == Role.ADMINISTRATOR else 302)
+
+
+def test_unknown_record_is_not_found_not_an_error(demo_world, client_for):
+    response = client_for("analyst").get("/people/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
