@@ -1,0 +1,93 @@
+"""`lantern demo`: migrate, build the synthetic Peterborough, run the analyses, create users, serve."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from lantern.console import progress_bar
+from lantern.demo import analyses
+from lantern.demo.lake import write_reads
+from lantern.demo.load import WorldLoader
+from lantern.demo.world import build_world, write_truth
+from lantern.demo.world_places import default_gazetteer_path
+from lantern.demo.world_vocab import BEHAVIOURS
+from lantern.governance.roles import Role
+from lantern.governance.services import user_create_or_reset
+from lantern.intel.importers import ImportFailed, import_postcodes
+from lantern.intel.services import Actor, behaviour_vocabulary_load
+
+DEMO_USERS = {role.value: f"demo-{role.value}" for role in Role}
+
+
+class Command(BaseCommand):
+    help = "Build the Peterborough demo world in the store and the lake, then serve Lantern."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1, help="the world's random seed (default 1)")
+        parser.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+        parser.add_argument("--no-serve", action="store_true", help="build only; do not start the server")
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)"
+        )
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        actor = Actor(via=f"lantern demo --seed {options['seed']} --scale {options['scale']}")
+        self.stdout.write("Migrating the database...")
+        call_command("migrate", interactive=False, verbosity=0)
+        self._gazetteer()
+        behaviour_vocabulary_load(BEHAVIOURS, version="demo-1", actor=actor)
+        world = build_world(seed=options["seed"], scale=options["scale"])
+        summary = self._load(world, actor)
+        lake = self._lake(world, options["seed"])
+        truth_path = settings.VAR_DIR / "demo" / "truth.json"
+        write_truth(world, truth_path)
+        for line in analyses.run_all():
+            self.stdout.write(line)
+        self.stdout.write(
+            f"Demo world (seed {options['seed']}, {options['scale']}): {summary.created} created, "
+            f"{summary.unchanged} already there, {len(summary.problems)} problems; {lake}; "
+            f"ground truth in {truth_path}; {time.perf_counter() - started:.1f} s."
+        )
+        for problem in summary.problems[:20]:
+            self.stderr.write(f"  problem: {problem}")
+        self._users()
+        if not options["no_serve"]:
+            self.stdout.write(f"Serving at http://{options['addr']}/ (Ctrl+C to stop).")
+            call_command("runserver", options["addr"], use_reloader=False)
+
+    def _gazetteer(self) -> None:
+        path = default_gazetteer_path()
+        if not Path(path).is_file():
+            raise CommandError(
+                f"The postcode file {path} is missing: set LANTERN_POSTCODES_FILE to its path."
+            )
+        try:
+            self.stdout.write(import_postcodes(Path(path), via="lantern demo"))
+        except ImportFailed as exc:
+            raise CommandError(str(exc)) from None
+
+    def _load(self, world, actor):
+        loader = WorldLoader(world, actor=actor)
+        with progress_bar("Filing the demo world", loader.total_items()) as bar:
+            loader.progress = lambda stage, n: bar.advance(bar.task_ids[0], n)
+            return loader.load()
+
+    def _lake(self, world, seed: int) -> str:
+        self.stdout.write("Writing a month of ANPR reads to the lake...")
+        result = write_reads(world, settings.LAKE_DIR, seed=seed)
+        return f"{result.rows:,} ANPR reads in {settings.LAKE_DIR}"
+
+    def _users(self) -> None:
+        self.stdout.write(
+            "\nSign in at http://127.0.0.1:8000/ with one of these (passwords are new each run):"
+        )
+        for role, username in DEMO_USERS.items():
+            _, password, _ = user_create_or_reset(username=username, role=role, via="lantern demo")
+            self.stdout.write(f"  {role:<14} {username:<20} {password}")
+        self.stdout.write("Create real accounts with `lantern createuser NAME --role ROLE`.")
