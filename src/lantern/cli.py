@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
 
         execute_from_command_line(argv)
     except KeyboardInterrupt:
-        Console(stderr=True).print(
+        Console(stderr=True, soft_wrap=True).print(
             "[yellow]Interrupted.[/] Work already committed is kept; run again to resume."
         )
         return 130
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(exc: Exception) -> None:
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # no hard line breaks inside messages
     name = type(exc).__name__
     console.print(f"[bold red]Error[/] ({name}): ", end="")
     console.print(str(exc) or "no detail was given.", markup=False, highlight=False)
