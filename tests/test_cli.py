@@ -15,7 +15,9 @@ LANTERN = Path(sys.executable).with_name("lantern")
 def run(*args: str, var: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LANTERN_TRACEBACK"}}
     env["LANTERN_VAR_DIR"] = str(var)  # its own embedded SQLite database
-    return subprocess.run([str(LANTERN), *args], capture_output=True, text=True, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [str(LANTERN), *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 @pytest.fixture(scope="module")
