@@ -13,6 +13,12 @@ from lantern.governance.roles import Role
 os.environ.setdefault("LANTERN_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests sign users in many times; the production hasher's deliberate slowness is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     from lantern.governance.services import user_create_or_reset

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from lantern.intel import services
 from lantern.intel.selectors import entity_search
@@ -61,3 +64,17 @@ def test_partner_cannot_search(stored, users):
 
     with pytest.raises(PermissionDenied):
         entity_search(users["partner"], "smith")
+
+
+class TestSearchNeverFails(HypothesisTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from lantern.governance.services import user_create_or_reset
+
+        cls.analyst, _, _ = user_create_or_reset(username="fuzz-analyst", role="analyst")
+
+    @settings(max_examples=60, deadline=None)
+    @given(query=st.text(max_size=300))
+    def test_any_text(self, query):
+        result = entity_search(self.analyst, query)
+        assert len(result.entities) <= 50

@@ -81,6 +81,13 @@ def test_bad_person_records_say_what_is_wrong(source, kwargs, message):
         services.person_record(source=source, **kwargs)
 
 
+def test_control_characters_never_reach_the_database(source):
+    person = services.person_record(
+        source=source, record_id="N\x00UL", given_names="Ann\x00", family_name="Lee"
+    ).obj
+    assert (person.source_record_id, person.given_names) == ("NUL", "Ann")
+
+
 def test_malformed_identifiers_are_rejected_with_the_reason(source):
     with pytest.raises(NormalisationError, match="not a UK vehicle registration"):
         services.vehicle_ensure(vrm="<script>", source=source)

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from lantern.engine.normalise.text import clean_text_arguments
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.governance.roles import ROLE_NAMES, Role
@@ -29,6 +30,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)  # 20 characters, about 120 bits
 
 
+@clean_text_arguments
 def user_create_or_reset(
     *, username: str, role: str, password: str | None = None, email: str = "", actor=None, via: str = ""
 ) -> tuple[object, str, bool]:

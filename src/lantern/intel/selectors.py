@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from lantern.engine.normalise.text import clean_text
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel import search_keys
 from lantern.intel.models import (
@@ -129,7 +130,7 @@ class SearchResult:
 def entity_search(user, query: str) -> SearchResult:
     """Entities whose normalised keys match the query read every way it could be meant."""
     _require(user, Capability.VIEW_INTEL)
-    query = query.strip()[:200]
+    query = clean_text(query).strip()[:200]
     if not query:
         return SearchResult(query, [], False)
     ids = set(

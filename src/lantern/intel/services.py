@@ -7,7 +7,7 @@ the same thing twice changes nothing and writes no second audit entry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db import models, transaction
@@ -26,6 +26,7 @@ from lantern.engine.normalise import (
     vrm_confusion_key,
 )
 from lantern.engine.normalise.address import address_key
+from lantern.engine.normalise.text import clean_text, clean_text_arguments, clean_value
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.intel import search_keys
@@ -160,6 +161,7 @@ def _audit(actor: Actor, result: Upsert, object_type: str, summary: str) -> None
     )
 
 
+@clean_text_arguments
 def source_ensure(*, code: str, name: str, kind: str, actor: Actor = SYSTEM) -> Source:
     with transaction.atomic():
         source, created = Source.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
@@ -175,6 +177,7 @@ def source_ensure(*, code: str, name: str, kind: str, actor: Actor = SYSTEM) -> 
     return source
 
 
+@clean_text_arguments
 def person_record(
     *,
     source: Source,
@@ -238,6 +241,7 @@ class PersonContacts:
     email: str = ""
 
 
+@clean_text_arguments
 def person_with_contacts_record(
     *, source: Source, record_id: str, contacts: PersonContacts, actor: Actor = SYSTEM, **person_fields
 ) -> tuple[Upsert, list[str]]:
@@ -305,6 +309,7 @@ def _person_names(person: Person, given: str, family: str, aliases: Sequence[str
     )
 
 
+@clean_text_arguments
 def vehicle_ensure(
     *,
     vrm: str,
@@ -335,6 +340,7 @@ def vehicle_ensure(
     return result
 
 
+@clean_text_arguments
 def phone_ensure(
     *, number: str, source: Source, source_ref: str = "", actor: Actor = SYSTEM, seen: datetime | None = None
 ) -> Upsert:
@@ -355,6 +361,7 @@ def phone_ensure(
     return result
 
 
+@clean_text_arguments
 def identity_ensure(
     *,
     platform: str,
@@ -391,6 +398,7 @@ def identity_ensure(
     return result
 
 
+@clean_text_arguments
 def location_ensure(
     *,
     line1: str = "",
@@ -489,6 +497,13 @@ _DETAIL_FIELDS = {
 
 def event_record(data: EventInput, *, actor: Actor = SYSTEM) -> Upsert:
     """File an event with its links; events are records of what was said, so a repeat changes nothing."""
+    data = replace(
+        data,
+        source_ref=clean_text(data.source_ref),
+        summary=clean_text(data.summary),
+        source_details=clean_text(data.source_details),
+        details=clean_value(data.details),
+    )
     model = _EVENT_MODELS.get(data.kind)
     if model is None:
         raise StoreError(f"kind: {data.kind!r} is not an event kind ({', '.join(_EVENT_MODELS)}).")
@@ -561,6 +576,7 @@ def _event_extras(event: Event, data: EventInput) -> None:
         ReportSourceDetail.objects.create(report=event, details=data.source_details)
 
 
+@clean_text_arguments
 def relationship_record(
     *,
     kind: str,

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from lantern.engine.ids import stable_id
+from lantern.engine.normalise.text import clean_text_arguments
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.intel.models import Person
@@ -24,6 +25,7 @@ class ConditionInput:
     spec: dict = field(default_factory=dict)
 
 
+@clean_text_arguments
 def order_create(
     *,
     reference: str,
