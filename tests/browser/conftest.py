@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+AXE = REPO / "src" / "lantern" / "web" / "static" / "vendor" / "axe-core" / "axe.min.js"
 # Flags that keep Chromium from reaching for the internet at start (see ../shared/NOTES.md).
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,3 +67,20 @@ def screenshot(page):
         return path
 
     return _shot
+
+
+@pytest.fixture
+def axe_violations(page):
+    """Run axe-core (served locally by `make assets`) on the current page; return its violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make assets`.")
+
+    def _check() -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+        ]
+
+    return _check

@@ -23,7 +23,9 @@ def _subject_name(world) -> str:
     return f"{record.given_names} {record.family_name.upper()}"
 
 
-def test_officer_finds_the_subject_by_vrm(live_server, demo_world, make_user, page, screenshot):
+def test_officer_finds_the_subject_by_vrm(
+    live_server, demo_world, make_user, page, screenshot, axe_violations
+):
     officer = make_user("officer", "pc-browser")
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -34,6 +36,7 @@ def test_officer_finds_the_subject_by_vrm(live_server, demo_world, make_user, pa
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     expect(page.get_by_text("person records")).to_be_visible()
     screenshot("dashboard")
+    assert axe_violations() == []
 
     vrm = _subject_vrm(demo_world)
     page.get_by_label("Search people, vehicles, phones, places").fill(vrm)
@@ -43,6 +46,7 @@ def test_officer_finds_the_subject_by_vrm(live_server, demo_world, make_user, pa
     result = page.get_by_role("link", name=re.compile(rf"^{plate[:4]} {plate[4:]}$"))
     expect(result).to_be_visible()
     screenshot("search-results")
+    assert axe_violations() == []
 
     result.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{plate[:4]} {plate[4:]}")
@@ -56,3 +60,14 @@ def test_officer_finds_the_subject_by_vrm(live_server, demo_world, make_user, pa
     expect(orders.get_by_role("link", name=re.compile("Sexual Risk Order"))).to_be_visible()
     expect(orders).to_contain_text("19:00-07:00")
     screenshot("subject")
+    assert axe_violations() == []
+
+
+def test_sign_in_page_is_accessible_and_explains_a_failure(live_server, db, page, axe_violations):
+    page.goto(live_server.url + "/accounts/login/")
+    assert axe_violations() == []
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("did not match")
+    assert axe_violations() == []
