@@ -31,11 +31,11 @@ def import_postcodes(path: Path, *, via: str = "") -> str:
         table.column("longitude").to_pylist(),
         strict=True,
     )
-    with progress_bar("Postcodes", table.num_rows) as bar, transaction.atomic():
+    with progress_bar("Postcodes", table.num_rows) as advance, transaction.atomic():
         loaded = 0
         for chunk in _chunks(rows, 5000):
             loaded += postcodes_load(chunk)
-            bar.advance(bar.task_ids[0], len(chunk))
+            advance(len(chunk))
         audit_record(
             user=None,
             action=AuditAction.IMPORT,

@@ -74,8 +74,8 @@ class Command(BaseCommand):
 
     def _load(self, world, actor):
         loader = WorldLoader(world, actor=actor)
-        with progress_bar("Filing the demo world", loader.total_items()) as bar:
-            loader.progress = lambda stage, n: bar.advance(bar.task_ids[0], n)
+        with progress_bar("Filing the demo world", loader.total_items()) as advance:
+            loader.progress = lambda stage, n: advance(n)
             return loader.load()
 
     def _lake(self, world, seed: int) -> str:
