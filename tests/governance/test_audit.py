@@ -11,8 +11,9 @@ from lantern.intel.models import Person
 
 def test_viewing_a_person_leaves_an_access_entry(demo_world, client_for, users):
     person = Person.objects.first()
+    client = client_for("officer")  # signing in is audited too: count after it
     before = AuditEntry.objects.count()
-    client_for("officer").get(person.get_absolute_url())
+    client.get(person.get_absolute_url())
     entry = AuditEntry.objects.order_by("-sequence").first()
     assert AuditEntry.objects.count() == before + 1
     assert (entry.action, entry.object_type, entry.object_id) == ("view", "person", str(person.pk))
@@ -45,3 +46,13 @@ def test_chain_detects_a_deleted_entry(db):
     AuditEntry.objects.order_by("sequence")[1].delete()
     ok, message = verify_chain()
     assert not ok and "missing" in message
+
+
+def test_sign_in_and_failed_sign_in_are_recorded(db, client, make_user):
+    officer = make_user("officer", "pc-signin")
+    client.post("/accounts/login/", {"username": "pc-signin", "password": "not it"})
+    client.post("/accounts/login/", {"username": "pc-signin", "password": officer.plain_password})
+    entries = list(AuditEntry.objects.filter(action="sign_in").order_by("sequence"))
+    assert [e.summary for e in entries[-2:]] == ["failed sign-in as 'pc-signin'", "signed in"]
+    assert entries[-1].user == officer
+    assert "not it" not in str([(e.summary, e.detail) for e in entries])

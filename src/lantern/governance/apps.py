@@ -5,3 +5,6 @@ class GovernanceConfig(AppConfig):
     name = "lantern.governance"
     label = "governance"
     verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from lantern.governance import signals  # noqa: F401 - connects the sign-in receivers
