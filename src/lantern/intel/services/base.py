@@ -78,26 +78,39 @@ def _same(stored, given) -> bool:
 def claim(
     entity: Entity, source: Source, values: dict, *, source_ref: str, actor: Actor, seen: datetime
 ) -> None:
-    """Record which source said each non-empty value (first and last seen)."""
-    for field_name, value in values.items():
-        if value in ("", None):
-            continue
-        text = str(value)[:500]
-        claim, created = Provenance.objects.get_or_create(
-            entity=entity,
-            field=field_name,
-            value=text,
-            source=source,
-            defaults={
-                "source_ref": source_ref,
-                "recorded_by": acting_user(actor),
-                "first_seen": seen,
-                "last_seen": seen,
-            },
+    """Record which source said each non-empty value (first and last seen), in two or three queries."""
+    said = {(name, str(value)[:500]) for name, value in values.items() if value not in ("", None)}
+    if not said:
+        return
+    known = {
+        (row.field, row.value): row
+        for row in Provenance.objects.filter(
+            entity=entity, source=source, field__in={name for name, _ in said}
         )
-        if not created and not (claim.first_seen <= seen <= claim.last_seen):
-            claim.first_seen, claim.last_seen = min(claim.first_seen, seen), max(claim.last_seen, seen)
-            claim.save(update_fields=["first_seen", "last_seen"])
+    }
+    Provenance.objects.bulk_create(
+        [
+            Provenance(
+                entity=entity,
+                field=name,
+                value=value,
+                source=source,
+                source_ref=source_ref,
+                recorded_by=acting_user(actor),
+                first_seen=seen,
+                last_seen=seen,
+            )
+            for name, value in said - known.keys()
+        ],
+        ignore_conflicts=True,  # a concurrent writer may have said the same thing a moment ago
+    )
+    widened = [
+        row for key, row in known.items() if key in said and not row.first_seen <= seen <= row.last_seen
+    ]
+    for row in widened:
+        row.first_seen, row.last_seen = min(row.first_seen, seen), max(row.last_seen, seen)
+    if widened:
+        Provenance.objects.bulk_update(widened, ["first_seen", "last_seen"])
 
 
 def index_keys(entity: Entity, keys: Iterable[str]) -> None:
