@@ -13,7 +13,7 @@ from lantern.console import progress_bar
 from lantern.demo import analyses
 from lantern.demo.lake import write_reads
 from lantern.demo.load import WorldLoader
-from lantern.demo.world import build_world, write_truth
+from lantern.demo.world import build_world, write_persons_parquet, write_truth
 from lantern.demo.world_places import default_gazetteer_path
 from lantern.demo.world_vocab import BEHAVIOURS
 from lantern.governance.roles import Role
@@ -47,6 +47,7 @@ class Command(BaseCommand):
         lake = self._lake(world, options["seed"])
         truth_path = settings.VAR_DIR / "demo" / "truth.json"
         write_truth(world, truth_path)
+        self._bulk_persons(options["seed"], options["scale"])
         for line in analyses.run_all():
             self.stdout.write(line)
         self.stdout.write(
@@ -82,6 +83,14 @@ class Command(BaseCommand):
         self.stdout.write("Writing a month of ANPR reads to the lake...")
         result = write_reads(world, settings.LAKE_DIR, seed=seed)
         return f"{result.rows:,} ANPR reads in {settings.LAKE_DIR}"
+
+    def _bulk_persons(self, seed: int, scale: str) -> None:
+        """The extra person records of the bigger scales go to Parquet, ready for a bulk import."""
+        if scale == "small":
+            return
+        path = settings.VAR_DIR / "demo" / "persons.parquet"
+        rows = write_persons_parquet(seed, scale, path)
+        self.stdout.write(f"{rows:,} further person records (the {scale} world's crowd) written to {path}.")
 
     def _users(self) -> None:
         self.stdout.write(
