@@ -186,3 +186,13 @@ class TestHostileText(HypothesisTestCase):
         except StoreError:
             return
         assert Entity.objects.filter(pk=result.obj.pk).exists()
+
+
+def test_camera_with_swapped_coordinates_is_refused_with_a_hint(db):
+    from lantern.evidence.services import camera_ensure
+
+    with pytest.raises(StoreError, match="latitude and longitude are not swapped"):
+        camera_ensure(camera_id="CAM1", latitude=-0.25, longitude=52.57)
+    camera, created = camera_ensure(camera_id="CAM1", latitude=52.57, longitude=-0.25, description="Park Rd")
+    assert created and camera.description == "Park Rd"
+    assert AuditEntry.objects.filter(object_type="camera", object_id="CAM1").exists()

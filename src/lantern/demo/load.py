@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from lantern.demo.records import EntityRef, EventRecord, World
 from lantern.engine.normalise import NormalisationError
-from lantern.evidence.models import Camera
+from lantern.evidence.services import camera_ensure
 from lantern.intel import services
 from lantern.intel.models import Entity, Location, Source
 from lantern.intel.services import Actor, EventInput, StoreError
@@ -220,9 +220,12 @@ class WorldLoader:
         self.summary.count(result)
 
     def _camera(self, r) -> None:
-        _, created = Camera.objects.get_or_create(
+        _, created = camera_ensure(
             camera_id=r.camera_id,
-            defaults={"latitude": r.latitude, "longitude": r.longitude, "description": r.description},
+            latitude=r.latitude,
+            longitude=r.longitude,
+            description=r.description,
+            actor=self.actor,
         )
         self.summary.created += int(created)
         self.summary.unchanged += int(not created)
