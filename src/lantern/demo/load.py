@@ -35,10 +35,11 @@ class LoadSummary:
     problems: list[str] = field(default_factory=list)
 
     def count(self, result: services.Upsert) -> None:
-        if result.status == "unchanged":
-            self.unchanged += 1
-        else:
-            self.created += 1
+        self.count_new(result.status != "unchanged")
+
+    def count_new(self, new: bool) -> None:
+        self.created += int(new)
+        self.unchanged += int(not new)
 
 
 class WorldLoader:
@@ -227,8 +228,7 @@ class WorldLoader:
             description=r.description,
             actor=self.actor,
         )
-        self.summary.created += int(created)
-        self.summary.unchanged += int(not created)
+        self.summary.count_new(created)
 
     def _order(self, r) -> None:
         subject = self._ref(EntityRef("person", r.subject))
@@ -245,8 +245,7 @@ class WorldLoader:
             conditions=_order_conditions(r, vehicles),
             actor=self.actor,
         )
-        self.summary.created += int(created)
-        self.summary.unchanged += int(not created)
+        self.summary.count_new(created)
 
     def _demo_source(self) -> Source:
         return self.sources.get("demo-objects") or services.source_ensure(

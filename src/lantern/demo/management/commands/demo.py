@@ -51,7 +51,7 @@ class Command(BaseCommand):
         for line in analyses.run_all():
             self.stdout.write(line)
         self.stdout.write(
-            f"Demo world (seed {options['seed']}, {options['scale']}): {summary.created} created, "
+            f"Demo world (seed {options['seed']}, {options['scale']}): {summary.created} new or updated, "
             f"{summary.unchanged} already there, {len(summary.problems)} problems; {lake}; "
             f"ground truth in {truth_path}; {time.perf_counter() - started:.1f} s."
         )
