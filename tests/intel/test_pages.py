@@ -59,3 +59,25 @@ def test_times_are_shown_in_uk_local_time_across_the_clock_change(report, client
 
 def test_partner_cannot_open_a_report(report, client_for):
     assert client_for("partner").get(report.get_absolute_url()).status_code == 403
+
+
+def test_who_reported_is_hidden_from_roles_not_cleared_for_sources(db, client_for):
+    source = services.source_ensure(code="scheme-test", name="Safety scheme", kind="partner")
+    worker = services.person_record(source=source, record_id="W1", given_names="Jadeworker").obj
+    client = services.person_record(source=source, record_id="C1", given_names="Robclient").obj
+    report = services.event_record(
+        EventInput(
+            kind="report", source=source, source_ref="UM-1", occurred_from=datetime(2026, 10, 3, tzinfo=UTC),
+            summary="A client's behaviour", links=[("reporter", worker), ("subject", client)],
+            details={"sanitised_text": "A client's behaviour", "source_type": "sex_worker",
+                     "source_evaluation": "2", "intelligence_assessment": "C", "handling_code": "C"},
+        )
+    ).obj  # fmt: skip
+    officer = client_for("officer")
+    for url in (report.get_absolute_url(), client.get_absolute_url(), worker.get_absolute_url()):
+        page = officer.get(url).content.decode()
+        assert "Robclient" in page or url == worker.get_absolute_url()
+        assert "Jadeworker" not in page or url == worker.get_absolute_url()
+        assert ">Reporter:" not in page and "<td>reporter</td>" not in page
+    analyst_page = client_for("analyst").get(report.get_absolute_url()).content.decode()
+    assert "Jadeworker" in analyst_page and "Reporter:" in analyst_page

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from lantern.engine.normalise.text import clean_text
@@ -18,6 +18,7 @@ from lantern.intel.models import (
     Event,
     EventLink,
     IntelligenceReport,
+    LinkRole,
     Location,
     OnlineIdentity,
     Person,
@@ -43,6 +44,14 @@ def _require(user, capability: Capability) -> None:
         raise PermissionDenied(f"Your role does not allow {capability}.")
 
 
+def _links_for(user):
+    """Event links the user may see: who reported something identifies a source, so it is restricted."""
+    links = EventLink.objects.all()
+    if not has_capability(user, Capability.VIEW_SOURCE_DETAILS):
+        links = links.exclude(role=LinkRole.REPORTER)
+    return links
+
+
 def entity_get(user, *, kind: str, pk: UUID):
     """One entity of ``kind``, with what its page shows prefetched."""
     _require(user, Capability.VIEW_INTEL)
@@ -62,7 +71,8 @@ def entity_timeline(user, entity: Entity) -> list[EventLink]:
     """The events linked to an entity, newest first, each with the entity's role in it."""
     _require(user, Capability.VIEW_INTEL)
     return list(
-        EventLink.objects.filter(entity=entity)
+        _links_for(user)
+        .filter(entity=entity)
         .select_related("event", "event__source", "event__location")
         .order_by("-event__occurred_from")[:500]
     )
@@ -80,9 +90,10 @@ def entity_relationships(user, entity: Entity) -> list[Relationship]:
 def entity_co_linked(user, entity: Entity, *, limit: int = 100) -> list[dict]:
     """Entities that share events with this one, and how many events they share."""
     _require(user, Capability.VIEW_INTEL)
-    event_ids = EventLink.objects.filter(entity=entity).values("event_id")
+    event_ids = _links_for(user).filter(entity=entity).values("event_id")
     rows = (
-        EventLink.objects.filter(event_id__in=event_ids)
+        _links_for(user)
+        .filter(event_id__in=event_ids)
         .exclude(entity=entity)
         .values("entity_id", "entity__kind", "entity__label")
         .annotate(shared=Count("event_id", distinct=True))
@@ -103,7 +114,9 @@ def event_get(user, *, pk: UUID) -> Event:
         "visit": "visit",
     }[event.kind]
     specific = getattr(event, detail_model)
-    specific.entity_links = list(event.links.select_related("entity").order_by("role", "entity__label"))
+    specific.entity_links = list(
+        _links_for(user).filter(event=event).select_related("entity").order_by("role", "entity__label")
+    )
     if event.kind == "incident":
         specific.behaviour_list = list(specific.behaviours.all())
     if event.kind == "report":
@@ -145,14 +158,14 @@ def entity_search(user, query: str) -> SearchResult:
 
 
 def _word_match(query: str) -> set:
-    """Every word must match some key of the entity (a name, an address word, a district)."""
-    matched: set | None = None
-    for keys in search_keys.word_keys_for_query(query)[:6]:
-        found = set(SearchKey.objects.filter(key__in=keys).values_list("entity_id", flat=True)[:5000])
-        matched = found if matched is None else matched & found
-        if not matched:
-            return set()
-    return matched or set()
+    """Every word must match some key of the entity (a name, an address word, a district): one query."""
+    word_keys = search_keys.word_keys_for_query(query)[:6]
+    if not word_keys:
+        return set()
+    entities = Entity.objects.all()
+    for keys in word_keys:
+        entities = entities.filter(search_keys__key__in=keys)  # a separate join per word: all must match
+    return set(entities.values_list("id", flat=True).distinct()[: SEARCH_LIMIT + 1])
 
 
 def dashboard_counts(user) -> dict[str, int]:
@@ -170,12 +183,7 @@ def dashboard_counts(user) -> dict[str, int]:
 
 def latest_reports(user, *, limit: int = 10) -> QuerySet[IntelligenceReport]:
     _require(user, Capability.VIEW_INTEL)
-    subjects = Prefetch("links", queryset=EventLink.objects.select_related("entity").order_by("role"))
-    return (
-        IntelligenceReport.objects.select_related("source", "location")
-        .prefetch_related(subjects)
-        .order_by("-occurred_from")[:limit]
-    )
+    return IntelligenceReport.objects.select_related("source").order_by("-occurred_from")[:limit]
 
 
 def new_report_queue(user, *, limit: int = 20) -> QuerySet[IntelligenceReport]:
