@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "lantern.governance",
     "lantern.intel",
+    "lantern.intake",
     "lantern.evidence",
     "lantern.orders",
     "lantern.demo",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("orders/", include("lantern.orders.urls")),
+    path("", include("lantern.intake.urls")),
     path("", include("lantern.intel.urls")),
     path("", include("lantern.web.urls")),
 ]

@@ -25,16 +25,36 @@ class Capability(StrEnum):
     VIEW_SOURCE_DETAILS = "view_source_details"  # who a source is: analysts and supervisors only
     VIEW_ORDERS = "view_orders"
     VIEW_AUDIT = "view_audit"
-    PARTNER_PORTAL = "partner_portal"
+    PARTNER_PORTAL = "partner_portal"  # a partner organisation's own submissions and alerts
+    LOG_INTEL = "log_intel"  # write an intelligence log entry
+    TRIAGE = "triage"  # work the triage queue: link, grade, assign, record incidents
+    BULK_IMPORT = "bulk_import"  # upload files of persons, reports, vehicles
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.ANALYST: frozenset({Capability.VIEW_INTEL, Capability.VIEW_SOURCE_DETAILS, Capability.VIEW_ORDERS}),
-    Role.OFFICER: frozenset({Capability.VIEW_INTEL, Capability.VIEW_ORDERS}),
-    Role.SUPERVISOR: frozenset(
-        {Capability.VIEW_INTEL, Capability.VIEW_SOURCE_DETAILS, Capability.VIEW_ORDERS, Capability.VIEW_AUDIT}
+    Role.ANALYST: frozenset(
+        {
+            Capability.VIEW_INTEL,
+            Capability.VIEW_SOURCE_DETAILS,
+            Capability.VIEW_ORDERS,
+            Capability.LOG_INTEL,
+            Capability.TRIAGE,
+            Capability.BULK_IMPORT,
+        }
     ),
-    # Partners never see the police store; their portal arrives with the intake issue.
+    Role.OFFICER: frozenset({Capability.VIEW_INTEL, Capability.VIEW_ORDERS, Capability.LOG_INTEL}),
+    Role.SUPERVISOR: frozenset(
+        {
+            Capability.VIEW_INTEL,
+            Capability.VIEW_SOURCE_DETAILS,
+            Capability.VIEW_ORDERS,
+            Capability.VIEW_AUDIT,
+            Capability.LOG_INTEL,
+            Capability.TRIAGE,
+            Capability.BULK_IMPORT,
+        }
+    ),
+    # Partners never see the police store: only their organisation's submissions and the alerts.
     Role.PARTNER: frozenset({Capability.PARTNER_PORTAL}),
     Role.ADMINISTRATOR: frozenset({Capability.VIEW_AUDIT}),
 }

@@ -299,6 +299,12 @@ class IntelligenceReport(Event):
     handling_code = models.CharField(max_length=1, choices=HandlingCode.choices)
     handling_conditions = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.NEW, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # False when the reporter has not (or no longer) consented to police use: every police selector
+    # hides the report and its links. Reports never shared are not filed here at all.
+    shared_with_police = models.BooleanField(default=True, db_index=True)
 
     @property
     def grade(self) -> str:

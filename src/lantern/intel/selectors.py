@@ -46,10 +46,21 @@ def _require(user, capability: Capability) -> None:
 
 def _links_for(user):
     """Event links the user may see: who reported something identifies a source, so it is restricted."""
-    links = EventLink.objects.all()
+    links = EventLink.objects.exclude(event__intelligencereport__shared_with_police=False)
     if not has_capability(user, Capability.VIEW_SOURCE_DETAILS):
         links = links.exclude(role=LinkRole.REPORTER)
     return links
+
+
+def visible_events(user) -> QuerySet[Event]:
+    """Events a police user may see: never a report whose reporter has not consented to police use."""
+    _require(user, Capability.VIEW_INTEL)
+    return Event.objects.exclude(intelligencereport__shared_with_police=False)
+
+
+def visible_reports(user) -> QuerySet[IntelligenceReport]:
+    _require(user, Capability.VIEW_INTEL)
+    return IntelligenceReport.objects.filter(shared_with_police=True)
 
 
 def entity_get(user, *, kind: str, pk: UUID):
@@ -104,7 +115,7 @@ def entity_co_linked(user, entity: Entity, *, limit: int = 100) -> list[dict]:
 
 def event_get(user, *, pk: UUID) -> Event:
     _require(user, Capability.VIEW_INTEL)
-    event = Event.objects.select_related("source", "location").filter(pk=pk).first()
+    event = visible_events(user).select_related("source", "location").filter(pk=pk).first()
     if event is None:
         raise Http404("No such event.")
     detail_model = {
@@ -174,22 +185,26 @@ def dashboard_counts(user) -> dict[str, int]:
     counts.update(
         {
             f"events_{k}": n
-            for k, n in Event.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+            for k, n in visible_events(user)
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
         }
     )
-    counts["reports_new"] = IntelligenceReport.objects.filter(status=IntelligenceReport.Status.NEW).count()
+    counts["reports_new"] = visible_reports(user).filter(status=IntelligenceReport.Status.NEW).count()
     return counts
 
 
 def latest_reports(user, *, limit: int = 10) -> QuerySet[IntelligenceReport]:
     _require(user, Capability.VIEW_INTEL)
-    return IntelligenceReport.objects.select_related("source").order_by("-occurred_from")[:limit]
+    return visible_reports(user).select_related("source").order_by("-occurred_from")[:limit]
 
 
 def new_report_queue(user, *, limit: int = 20) -> QuerySet[IntelligenceReport]:
     _require(user, Capability.VIEW_INTEL)
     return (
-        IntelligenceReport.objects.filter(status=IntelligenceReport.Status.NEW)
+        visible_reports(user)
+        .filter(status=IntelligenceReport.Status.NEW)
         .select_related("source")
         .order_by("occurred_from")[:limit]
     )
