@@ -64,7 +64,19 @@ def test_person_record_keeps_names_and_provenance(source):
     person = result.obj
     assert person.source_record_id == "P-1"
     assert {n.name for n in person.names.all()} == {"Zoë O'Brien", "Zo"}
-    assert Provenance.objects.filter(entity=person, field="date_of_birth", value="1990-02-03").exists()
+    # The record is the source's claim; provenance keeps what a later version of it replaced.
+    assert not Provenance.objects.filter(entity=person).exists()
+    services.person_record(
+        source=source, record_id="P-1", given_names="Zoe", date_of_birth=date(1990, 3, 2), family_name=""
+    )
+    person.refresh_from_db()
+    assert (person.given_names, person.family_name, person.date_of_birth) == (
+        "Zoe",
+        "O'Brien",
+        date(1990, 3, 2),
+    )
+    replaced = set(Provenance.objects.filter(entity=person).values_list("field", "value"))
+    assert replaced == {("given_names", "Zoë"), ("date_of_birth", "1990-02-03")}
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from lantern.config.env import env_bool, env_list, env_path, env_str
+from lantern.config.env import env_bool, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -139,6 +139,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 EMAIL_BACKEND = env_str("LANTERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Bulk imports: rows per chunk (one transaction each; a resumed run restarts at a chunk boundary),
+# and a pause between chunks (milliseconds) to leave a busy database to its other users.
+LANTERN_IMPORT_CHUNK_ROWS = env_int("LANTERN_IMPORT_CHUNK_ROWS", 10_000, minimum=1)
+LANTERN_IMPORT_THROTTLE_MS = env_int("LANTERN_IMPORT_THROTTLE_MS", 0)
 
 # Map tiles: an empty URL means "no base map" (closed police networks); pages still draw
 # zones, points and postcode districts without tiles.

@@ -95,7 +95,11 @@ class PersonName(models.Model):
         NICKNAME = "nickname", "nickname"
         WORKING = "working", "working name"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    # No separate index: the unique (person, name, kind) index serves lookups by person. No database
+    # constraint either (see SearchKey.entity).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="names", db_index=False, db_constraint=False
+    )
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=Kind.choices)
 
@@ -150,7 +154,14 @@ class Location(Entity):
 class SearchKey(models.Model):
     """Normalised keys an entity can be found by: ``vrm:AB12CDE``, ``tel:+447700900123``, ``name:smith``."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="search_keys")
+    # Every index and constraint costs each insert, and a bulk import writes millions of keys: the
+    # unique (entity, key) index serves lookups by entity, so the foreign key gets no index of its
+    # own, and no database constraint: keys are derived from their entity, deleted with it by
+    # Django's cascade, and reached only through it (an orphan could never be shown). On PostgreSQL
+    # each such constraint is a trigger run per inserted row at commit.
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="search_keys", db_index=False, db_constraint=False
+    )
     key = models.CharField(max_length=220, db_index=True)
 
     class Meta:
@@ -160,13 +171,18 @@ class SearchKey(models.Model):
 class Provenance(models.Model):
     """Which source said which value of which entity, and when it was first and last said."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="provenance")
+    # The unique (entity, field, value, source) index serves lookups by entity; who recorded a
+    # claim is never searched by: neither foreign key needs an index of its own. The entity link has
+    # no database constraint, for the reason given on SearchKey.entity.
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="provenance", db_index=False, db_constraint=False
+    )
     field = models.CharField(max_length=60)
     value = models.CharField(max_length=500)
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
     source_ref = models.CharField(max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     first_seen = models.DateTimeField()
@@ -204,7 +220,7 @@ class Relationship(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
     source_ref = models.CharField(max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -39,6 +39,7 @@ class Upsert:
     obj: object
     status: str  # "created", "updated" or "unchanged"
     changed: list[str] = field(default_factory=list)
+    previous: dict = field(default_factory=dict)  # the changed fields' values before the update
 
 
 def upsert(model, pk, values: dict, *, overwrite: bool = False) -> Upsert:
@@ -62,10 +63,11 @@ def upsert(model, pk, values: dict, *, overwrite: bool = False) -> Upsert:
     ]
     if not changed:
         return Upsert(existing, "unchanged")
+    previous = {name: getattr(existing, name) for name in changed}
     for name in changed:
         setattr(existing, name, values[name])
     existing.save(update_fields=[*changed, "updated_at"] if hasattr(existing, "updated_at") else changed)
-    return Upsert(existing, "updated", changed)
+    return Upsert(existing, "updated", changed, previous)
 
 
 def _same(stored, given) -> bool:

@@ -46,6 +46,7 @@ from lantern.intel.services.base import (
     Upsert,
     acting_user,
     audit_write,
+    claim,
     file_entity,
     upsert,
 )
@@ -107,20 +108,31 @@ def person_record(
         "gender": gender,
         "description": description,
     }
-    claims = {k: values[k] for k in ("given_names", "family_name", "date_of_birth", "gender", "description")}
     with transaction.atomic():
         # A source re-sending its own record updates it (overwrite); blanks still never erase.
+        # The record is itself the source's claim, so provenance keeps only the values it replaced.
         result = file_entity(
             Person,
             stable_id("person", source.code, record_id),
             values,
-            claims=claims,
+            claims={},
             keys=search_keys.person_keys(given_names, family_name, aliases, date_of_birth),
             said=Said(source, record_id, actor, seen),
             overwrite=True,
         )
+        person = result.obj
+        stands = _person_label(person.given_names, person.family_name, aliases, person.description)
+        if person.label != stands[:300]:  # blanks in this version did not erase, so neither may the label
+            person.label = stands[:300]
+            person.save(update_fields=["label"])
+        superseded = {k: v for k, v in result.previous.items() if k in SUPERSEDED_FIELDS}
+        claim(result.obj, source, superseded, source_ref=record_id, actor=actor, seen=seen or timezone.now())
         _person_names(result.obj, given_names, family_name, aliases)
     return result
+
+
+# The fields of a person record whose earlier values are kept (as provenance) when the source updates it.
+SUPERSEDED_FIELDS = ("given_names", "family_name", "date_of_birth", "gender", "description")
 
 
 @dataclass(frozen=True)

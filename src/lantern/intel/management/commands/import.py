@@ -7,25 +7,45 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.intake.bulk.cli import import_bulk
+from lantern.intake.bulk.runner import ImportFailed as BulkImportFailed
 from lantern.intel.importers import IMPORTERS, ImportFailed
+
+BULK_KINDS = ("persons", "vehicles", "reports")
 
 
 class Command(BaseCommand):
-    help = "Import a file into Lantern. Kinds: " + ", ".join(sorted(IMPORTERS))
+    help = "Import a file into Lantern. Kinds: " + ", ".join(sorted([*IMPORTERS, *BULK_KINDS]))
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="what the file holds")
+        parser.add_argument("kind", choices=sorted([*IMPORTERS, *BULK_KINDS]), help="what the file holds")
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--mapping",
+            default="",
+            help="persons/vehicles/reports: a saved column mapping's name, or a JSON file "
+            '{"field": "column header"}; default: matched from the headers',
+        )
+        parser.add_argument(
+            "--as-at",
+            default="",
+            help="when the source extract was taken (YYYY-MM-DD); default: the file's date",
+        )
 
     def handle(self, *args, **options):
         path: Path = options["file"]
+        kind = options["kind"]
         if not path.is_file():
             raise CommandError(
                 f"{path}: no such file. Check the path (relative paths start from {Path.cwd()})."
             )
         started = time.perf_counter()
+        via = f"lantern import {kind}"
         try:
-            summary = IMPORTERS[options["kind"]](path, via=f"lantern import {options['kind']}")
-        except ImportFailed as exc:
+            if kind in BULK_KINDS:
+                summary = import_bulk(kind, path, via=via, mapping=options["mapping"], as_at=options["as_at"])
+            else:
+                summary = IMPORTERS[kind](path, via=via)
+        except (ImportFailed, BulkImportFailed) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{summary} in {time.perf_counter() - started:.1f} s.")
