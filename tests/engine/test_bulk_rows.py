@@ -23,7 +23,7 @@ TODAY = dt.date(2026, 11, 24)
 
 
 def _person(**cells):
-    row = {h: None for h in HEADERS} | {"source": "RMS", "record_id": "P1", "surname": "Smith"} | cells
+    row = dict.fromkeys(HEADERS) | {"source": "RMS", "record_id": "P1", "surname": "Smith"} | cells
     reader = RowReader(guess_mapping("persons", HEADERS), HEADERS, today=TODAY)
     return read_person(reader, [row[h] for h in HEADERS], 7)
 
