@@ -28,7 +28,7 @@ def test_utf8_with_bom_and_blank_cells(tmp_path):
 def test_windows_1252_is_detected_and_said(tmp_path):
     path = tmp_path / "excel.csv"
     text = (
-        "source;record_id;surname;address\nrms;1;Gómez;12 Café Street\nrms;2;Müller;Flat 3 – Lincoln Road\n"
+        "source;record_id;surname;address\nrms;1;Gómez;12 Café Street\nrms;2;Müller;Flat 3 \u2013 Lincoln Road\n"
         * 20
     )
     path.write_bytes(text.encode("cp1252"))
@@ -36,7 +36,7 @@ def test_windows_1252_is_detected_and_said(tmp_path):
     assert table.delimiter == ";"
     assert _rows(table)[:2] == [
         ["rms", "1", "Gómez", "12 Café Street"],
-        ["rms", "2", "Müller", "Flat 3 – Lincoln Road"],
+        ["rms", "2", "Müller", "Flat 3 \u2013 Lincoln Road"],
     ]
     assert table.notes and "not UTF-8" in table.notes[0]
 
@@ -79,11 +79,11 @@ def test_unreadable_files_say_why(tmp_path, content, message):
 def test_old_excel_and_broken_workbooks_are_refused_with_advice(tmp_path):
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0 not really")
-    with pytest.raises(TableFormatError, match="save it as .xlsx or .csv"):
+    with pytest.raises(TableFormatError, match=r"save it as \.xlsx or \.csv"):
         open_table(old)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 truncated zip")
-    with pytest.raises(TableFormatError, match="not a readable .xlsx"):
+    with pytest.raises(TableFormatError, match=r"not a readable \.xlsx"):
         open_table(broken)
 
 
