@@ -26,3 +26,31 @@ def test_postcode_example_imports_as_documented(db, tmp_path):
     assert "1 missing_coordinates" in summary and "1 invalid_postcode" in summary
     assert Postcode.objects.get(postcode="PE1 1AB").district == "PE1"
     assert AuditEntry.objects.filter(action="import", object_type="postcodes").exists()
+
+
+def test_persons_and_vehicles_examples_import_as_documented(db, tmp_path):
+    from lantern.intake.bulk.runner import ImportRequest, import_file, summary
+    from lantern.intake.models import QuarantinedRow
+    from lantern.intel.models import Person, Phone, Vehicle
+
+    persons = tmp_path / "example.csv"
+    persons.write_text(_example("persons"), encoding="utf-8")
+    run = import_file(ImportRequest(kind="persons", path=persons))
+    assert summary(run) == "example.csv: 4 of 4 rows read; 3 filed, 0 already known, 1 quarantined"
+    (bad,) = QuarantinedRow.objects.filter(run=run)
+    assert (bad.row_number, bad.reason) == (
+        4,
+        "dob: '31/02/1990' is not a date: use YYYY-MM-DD or DD/MM/YYYY",
+    )
+    zoe = Person.objects.get(source__code="police-rms", source_record_id="P-1001")
+    adam = Person.objects.get(source__code="police-rms", source_record_id="P-1002")
+    shared = Phone.objects.get(e164="+447700900555")
+    assert {r.entity_a_id for r in shared.relationships_in.all()} == {zoe.pk, adam.pk}
+
+    vehicles = tmp_path / "vehicles.csv"
+    vehicles.write_text(_example("vehicles"), encoding="utf-8")
+    run = import_file(ImportRequest(kind="vehicles", path=vehicles))
+    assert (run.filed, run.known, run.quarantined) == (1, 1, 1)
+    focus = Vehicle.objects.get(vrm="AB12CDE")
+    assert (focus.make, focus.colour) == ("Ford", "silver")
+    assert "no person 'P-9999'" in QuarantinedRow.objects.get(run=run).reason
