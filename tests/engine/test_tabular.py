@@ -28,8 +28,8 @@ def test_utf8_with_bom_and_blank_cells(tmp_path):
 def test_windows_1252_is_detected_and_said(tmp_path):
     path = tmp_path / "excel.csv"
     text = (
-        "source;record_id;surname;address\nrms;1;Gómez;12 Café Street\nrms;2;Müller;Flat 3 \u2013 Lincoln Road\n"
-        * 20
+        "source;record_id;surname;address\n"
+        + "rms;1;Gómez;12 Café Street\nrms;2;Müller;Flat 3 \u2013 Lincoln Road\n" * 20
     )
     path.write_bytes(text.encode("cp1252"))
     table = open_table(path)
