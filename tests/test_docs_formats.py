@@ -54,3 +54,23 @@ def test_persons_and_vehicles_examples_import_as_documented(db, tmp_path):
     focus = Vehicle.objects.get(vrm="AB12CDE")
     assert (focus.make, focus.colour) == ("Ford", "silver")
     assert "no person 'P-9999'" in QuarantinedRow.objects.get(run=run).reason
+
+
+def test_reports_example_imports_as_documented(db, tmp_path):
+    from lantern.intake.bulk.runner import ImportRequest, import_file
+    from lantern.intake.models import QuarantinedRow
+    from lantern.intel.models import IntelligenceReport
+
+    path = tmp_path / "reports.csv"
+    path.write_text(_example("reports"), encoding="utf-8")
+    run = import_file(ImportRequest(kind="reports", path=path))
+    assert (run.filed, run.known, run.quarantined) == (1, 0, 2)
+    report = IntelligenceReport.objects.get(source__code="niche", source_ref="IR-2291")
+    assert (report.grade, report.status, report.source_type) == ("2AC", "new", "bulk")
+    assert report.handling_conditions.startswith("5x5x5 handling code 3")
+    assert report.sanitised_text.startswith("Reports of visitors") and "neighbour" in report.text
+    assert report.location.postcode == "PE1 2AB"
+    reasons = dict(QuarantinedRow.objects.filter(run=run).values_list("row_number", "reason"))
+    assert "handling code C needs the conditions" in reasons[2]
+    assert "is not a time" in reasons[3]
+    assert import_file(ImportRequest(kind="reports", path=path)).known == 1  # never filed twice

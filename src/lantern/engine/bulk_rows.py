@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from lantern.engine.normalise import (
     NormalisationError,
@@ -76,21 +77,26 @@ REPORT_FIELDS = (
     FieldSpec("record_id", "the report's reference in that system", True, ("id", "ref", "reference", "urn")),
     FieldSpec(
         "occurred_at",
-        "when: YYYY-MM-DDTHH:MM with a UTC offset, or DD/MM/YYYY HH:MM in UK time",
+        "when: 2026-10-03T22:15+01:00 (with a UTC offset), or 03/10/2026 22:15 in UK time",
         True,
-        ("date", "datetime", "when", "occurred", "time", "reportdate"),
+        ("date", "datetime", "when", "occurred", "time", "reportdate", "dateandtime"),
     ),
     FieldSpec("text", "the report as received", True, ("report", "details", "body", "narrative", "intel")),
     FieldSpec(
-        "sanitised_text", "the text safe to share (defaults to the text)", False, ("sanitised", "sanitized")
+        "sanitised_text",
+        "the text safe to share; if empty, officers see no text until an analyst sanitises it",
+        False,
+        ("sanitised", "sanitized", "sanitisedtext", "sanitizedtext"),
     ),
     FieldSpec(
         "grade",
-        "3x5x2 (e.g. 2C P) or 5x5x5 (e.g. B2 3) grade",
+        "3x5x2 (2CP, 1A C) or 5x5x5 (B23, B/2/3), mapped to 3x5x2",
         True,
         ("grading", "evaluation", "intelgrade", "3x5x2", "5x5x5"),
     ),
-    FieldSpec("handling_conditions", "conditions on sharing", False, ("conditions", "handling")),
+    FieldSpec(
+        "handling_conditions", "conditions on sharing (needed for handling code C)", False, ("conditions",)
+    ),
     FieldSpec("postcode", "where (postcode)", False),
     FieldSpec("address", "where (address)", False, ("location", "place")),
 )
@@ -135,6 +141,7 @@ def check_mapping(kind: str, mapping: dict[str, str], headers: list[str]) -> lis
 
 # ------------------------------------------------------------------ cell readers
 
+MAX_REPORT = 20_000  # characters of report text
 _NOT_KNOWN = frozenset(
     {"n/k", "nk", "n/a", "na", "none", "null", "nil", "unknown", "not known", "-", "--", "?"}
 )
@@ -366,4 +373,103 @@ def read_vehicle(
         values["model"],
         values["colour"],
         values["keeper_record_id"],
+    ), []
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    row_number: int
+    source: str
+    record_id: str
+    occurred_at: datetime  # aware
+    text: str
+    sanitised_text: str
+    source_evaluation: str
+    intelligence_assessment: str
+    handling_code: str
+    handling_conditions: str
+    grade_as_written: str
+    postcode: str
+    address: str
+
+
+_LOCAL_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y")
+_UK = ZoneInfo("Europe/London")
+
+
+def occurred(value: str | None, now: datetime) -> datetime:
+    """A time with a UTC offset as given, or a UK wall-clock time (date alone: midnight) in Europe/London."""
+    raw = text(value, 40)
+    if not raw:
+        raise CellError("empty: every report needs when it happened (or was reported)")
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+        for fmt in _LOCAL_FORMATS:
+            try:
+                parsed = datetime.strptime(raw, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise CellError(f"{raw!r} is not a time: use 2026-10-03T22:15+01:00 or 03/10/2026 22:15 (UK time)")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_UK)  # in the hour the clocks go back, the first (BST) reading
+    if not datetime(1900, 1, 1, tzinfo=UTC) <= parsed <= now:
+        raise CellError(f"{parsed.isoformat()} is not between 1900 and now")
+    return parsed
+
+
+def read_report(
+    reader: RowReader, row: list[str | None], row_number: int
+) -> tuple[ReportRow | None, Problems]:
+    from lantern.engine.grading import GradeError, grade_validate, parse_grade
+
+    now = datetime.now(UTC)
+    values, problems = reader.read(
+        row,
+        {
+            "source": source_code,
+            "record_id": record_id,
+            "occurred_at": lambda v: occurred(v, now),
+            "text": lambda v: text(v, MAX_REPORT),
+            "sanitised_text": lambda v: text(v, MAX_REPORT),
+            "grade": lambda v: text(v, 40),
+            "handling_conditions": lambda v: text(v, 300),
+            "postcode": lambda v: normalised(normalise_postcode, v, 20)[0],
+            "address": lambda v: text(v, 200),
+        },
+    )
+    if "text" in values and not values["text"]:
+        problems.append((reader.mapping.get("text", "text"), "empty: a report needs its text"))
+    grade_column = reader.mapping.get("grade", "grade")
+    grade = None
+    if "grade" in values:
+        try:
+            parsed = parse_grade(values["grade"])
+            given = values.get("handling_conditions", "")
+            conditions = "; ".join(c for c in (parsed.grade.handling_conditions, given) if c)
+            g = parsed.grade
+            grade = grade_validate(
+                g.source_evaluation, g.intelligence_assessment, g.handling_code, conditions
+            )
+        except GradeError as exc:
+            problems.append((grade_column, str(exc)))
+    if problems:
+        return None, problems
+    return ReportRow(
+        row_number,
+        values["source"],
+        values["record_id"],
+        values["occurred_at"],
+        values["text"],
+        values["sanitised_text"],
+        grade.source_evaluation,
+        grade.intelligence_assessment,
+        grade.handling_code,
+        grade.handling_conditions,
+        values["grade"],
+        values["postcode"],
+        values["address"],
     ), []

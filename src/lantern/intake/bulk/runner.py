@@ -28,12 +28,14 @@ from lantern.engine.bulk_rows import (
     check_mapping,
     guess_mapping,
     read_person,
+    read_report,
     read_vehicle,
 )
 from lantern.engine.tabular import TableFile, TableFormatError, open_table
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.intake.bulk.build import Chunk, build_persons, build_vehicles
+from lantern.intake.bulk.reports import ReportWriter
 from lantern.intake.bulk.writer import ChunkWriter
 from lantern.intake.models import ImportKind, ImportRun, QuarantinedRow
 
@@ -215,9 +217,11 @@ class _ChunkWriterJob:
 
     def __init__(self, run: ImportRun):
         self.run = run
-        self.writer = ChunkWriter(
-            seen=datetime.fromisoformat(run.mapping["as_at"]), user_id=run.started_by_id
-        )
+        seen = datetime.fromisoformat(run.mapping["as_at"])
+        if run.kind == ImportKind.REPORTS:
+            self.writer = ReportWriter(seen=seen, user=run.started_by)
+        else:
+            self.writer = ChunkWriter(seen=seen, user_id=run.started_by_id)
 
     def __call__(self, item: _Prepared) -> None:
         run = self.run
@@ -260,6 +264,7 @@ class _ChunkWriterJob:
 _KINDS: dict[str, tuple[Callable, Callable]] = {
     ImportKind.PERSONS: (read_person, build_persons),
     ImportKind.VEHICLES: (read_vehicle, build_vehicles),
+    ImportKind.REPORTS: (read_report, list),  # filed row by row through the event services
 }
 
 
