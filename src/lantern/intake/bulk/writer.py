@@ -43,6 +43,12 @@ _IN_BATCH = 900  # bound parameters per IN (...) query, under every SQLite build
 _PERSON_COLUMNS = ("source_id", "source_record_id", "given_names", "family_name", "date_of_birth", "gender")
 _LOCATION_COLUMNS = ("line1", "line2", "town", "postcode", "latitude", "longitude", "uprn", "location_kind")
 _SEEN = ("first_seen", "last_seen")
+
+
+def _first_two(row: tuple) -> tuple:
+    return row[0], row[1]
+
+
 _DATES = ("recorded_at", "start", "end")
 _OVERWRITE = "CASE WHEN EXCLUDED.{c} <> '' THEN EXCLUDED.{c} ELSE {t}.{c} END"
 _OVERWRITE_NULL = "COALESCE(EXCLUDED.{c}, {t}.{c})"
@@ -247,6 +253,7 @@ class ChunkWriter:
         """INSERT the rows; on a conflict on ``conflict`` apply ``update`` ({column: SQL}), else skip."""
         if not rows:
             return
+        rows.sort(key=_first_two)  # neighbouring keys land on the same B-tree pages
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
         if conflict and update:
