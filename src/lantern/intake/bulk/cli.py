@@ -15,9 +15,14 @@ def import_bulk(kind: str, path: Path, *, via: str = "", mapping: str = "", as_a
     request = ImportRequest(
         kind=kind, path=path, mapping=_mapping(kind, mapping), via=via, as_at=_as_at(as_at)
     )
+    return import_bulk_file(request, f"Import {kind}")
+
+
+def import_bulk_file(request: ImportRequest, description: str) -> str:
+    """Run (or resume) an import with a progress bar; returns the one-line summary."""
     run = run_prepare(request)
     resumed = run.rows_done
-    with progress_bar(f"Import {kind}", run.rows_total or 1) as advance:
+    with progress_bar(description, run.rows_total or 1) as advance:
         state = {"done": run.rows_done}
 
         def progress(done: int, total: int) -> None:

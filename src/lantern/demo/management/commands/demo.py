@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -18,10 +19,15 @@ from lantern.demo.world_places import default_gazetteer_path
 from lantern.demo.world_vocab import BEHAVIOURS
 from lantern.governance.roles import Role
 from lantern.governance.services import user_create_or_reset
+from lantern.intake.bulk.cli import import_bulk_file
+from lantern.intake.bulk.runner import ImportFailed as BulkImportFailed
+from lantern.intake.bulk.runner import ImportRequest
 from lantern.intel.importers import ImportFailed, import_postcodes
 from lantern.intel.services import Actor, behaviour_vocabulary_load
 
 DEMO_USERS = {role.value: f"demo-{role.value}" for role in Role}
+# The demo's crowd file is dated, not stamped with today, so a rebuilt demo files identical provenance.
+DEMO_AS_AT = datetime(2026, 10, 31, tzinfo=UTC)
 
 
 class Command(BaseCommand):
@@ -85,12 +91,15 @@ class Command(BaseCommand):
         return f"{result.rows:,} ANPR reads in {settings.LAKE_DIR}"
 
     def _bulk_persons(self, seed: int, scale: str) -> None:
-        """The extra person records of the bigger scales go to Parquet, ready for a bulk import."""
-        if scale == "small":
-            return
+        """The world's crowd of further person records: a Parquet file, imported as an analyst would."""
         path = settings.VAR_DIR / "demo" / "persons.parquet"
         rows = write_persons_parquet(seed, scale, path)
         self.stdout.write(f"{rows:,} further person records (the {scale} world's crowd) written to {path}.")
+        request = ImportRequest(kind="persons", path=path, via="lantern demo", as_at=DEMO_AS_AT)
+        try:
+            self.stdout.write(import_bulk_file(request, f"Import {path.name}"))
+        except BulkImportFailed as exc:
+            raise CommandError(str(exc)) from None
 
     def _users(self) -> None:
         self.stdout.write(
