@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from lantern.governance.roles import ROLE_CAPABILITIES, Role
-from lantern.intel.models import Event, Location, OnlineIdentity, Person, Phone, Vehicle
+from lantern.intel.models import Event, IntelligenceReport, Location, OnlineIdentity, Person, Phone, Vehicle
 from lantern.orders.models import Order
 
 ANONYMOUS = "anonymous"
@@ -35,6 +35,9 @@ def _sample_ids() -> dict[str, str]:
         "intel:location": Location.objects.values_list("pk", flat=True).first(),
         "intel:event": Event.objects.values_list("pk", flat=True).first(),
         "orders:detail": Order.objects.values_list("pk", flat=True).first(),
+        "intake:triage_detail": IntelligenceReport.objects.filter(shared_with_police=True)
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 

@@ -10,6 +10,8 @@ def lantern(request) -> dict:
     return {
         "user_roles": sorted(role.value for role in roles_of(user)) if user else [],
         "can_view_intel": bool(user) and has_capability(user, Capability.VIEW_INTEL),
+        "can_triage": bool(user) and has_capability(user, Capability.TRIAGE),
+        "can_log": bool(user) and has_capability(user, Capability.LOG_INTEL),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
