@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from lantern.governance.roles import ROLE_CAPABILITIES, Role
 from lantern.intel.models import Event, IntelligenceReport, Location, OnlineIdentity, Person, Phone, Vehicle
+from lantern.intake.models import Submission
 from lantern.orders.models import Order
 
 ANONYMOUS = "anonymous"
@@ -38,7 +39,31 @@ def _sample_ids() -> dict[str, str]:
         "intake:triage_detail": IntelligenceReport.objects.filter(shared_with_police=True)
         .values_list("pk", flat=True)
         .first(),
+        "intake:partner_submission": Submission.objects.filter(organisation__code="matrix-project")
+        .values_list("pk", flat=True)
+        .first(),
     }
+
+
+def _partner_with_a_submission(partner) -> None:
+    """The partner account belongs to a project that has received one safety report."""
+    from datetime import UTC, datetime
+
+    from lantern.intake.inputs import SafetyReportInput
+    from lantern.intake.services.partners import member_add, organisation_ensure
+    from lantern.intake.services.submissions import safety_report_submit
+    from lantern.intel.services import Actor
+
+    project = organisation_ensure(code="matrix-project", name="Matrix project")
+    member_add(user=partner, organisation=project)
+    data = SafetyReportInput(
+        incident_type="threats",
+        occurred_at=datetime(2026, 10, 1, 22, tzinfo=UTC),
+        account="Threats",
+        share_with_police=False,
+        warn_others=True,
+    )
+    safety_report_submit(data=data, organisation=project, actor=Actor(via="tests"))
 
 
 def _expected(capability: str, who: str) -> int:
@@ -58,6 +83,7 @@ def test_every_lantern_view_declares_who_may_see_it():
 
 @pytest.mark.parametrize("who", [ANONYMOUS, *[role.value for role in Role]])
 def test_url_matrix(who, demo_world, client, users):
+    _partner_with_a_submission(users["partner"])
     if who != ANONYMOUS:
         client.force_login(users[who])
     ids = _sample_ids()

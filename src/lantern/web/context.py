@@ -12,6 +12,7 @@ def lantern(request) -> dict:
         "can_view_intel": bool(user) and has_capability(user, Capability.VIEW_INTEL),
         "can_triage": bool(user) and has_capability(user, Capability.TRIAGE),
         "can_log": bool(user) and has_capability(user, Capability.LOG_INTEL),
+        "can_partner": bool(user) and has_capability(user, Capability.PARTNER_PORTAL),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
