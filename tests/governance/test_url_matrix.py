@@ -6,8 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from lantern.governance.roles import ROLE_CAPABILITIES, Role
-from lantern.intel.models import Event, IntelligenceReport, Location, OnlineIdentity, Person, Phone, Vehicle
 from lantern.intake.models import Submission
+from lantern.intel.models import Event, IntelligenceReport, Location, OnlineIdentity, Person, Phone, Vehicle
 from lantern.orders.models import Order
 
 ANONYMOUS = "anonymous"
