@@ -63,7 +63,9 @@ def test_no_ip_address_or_browser_detail_is_stored_anywhere(client, db):
     with connection.cursor() as cursor:
         for model in apps.get_models():
             table = model._meta.db_table
-            columns = [f.column for f in model._meta.local_concrete_fields if f.get_internal_type() in _TEXT_TYPES]
+            columns = [
+                f.column for f in model._meta.local_concrete_fields if f.get_internal_type() in _TEXT_TYPES
+            ]
             for column in columns:
                 value = f'CAST("{column}" AS TEXT)'
                 sql = f'SELECT COUNT(*) FROM "{table}" WHERE {value} LIKE %s OR {value} LIKE %s'  # noqa: S608
