@@ -22,6 +22,9 @@ from lantern.governance.services import user_create_or_reset
 from lantern.intake.bulk.cli import import_bulk_file
 from lantern.intake.bulk.runner import ImportFailed as BulkImportFailed
 from lantern.intake.bulk.runner import ImportRequest
+from lantern.intake.inputs import SafetyReportInput
+from lantern.intake.services.partners import member_add, organisation_ensure
+from lantern.intake.services.submissions import safety_report_submit
 from lantern.intel.importers import ImportFailed, import_postcodes
 from lantern.intel.services import Actor, behaviour_vocabulary_load
 
@@ -101,11 +104,32 @@ class Command(BaseCommand):
         except BulkImportFailed as exc:
             raise CommandError(str(exc)) from None
 
+    def _partner_project(self, caseworker) -> None:
+        """The demo partner works for a support project that has had two safety reports (once only)."""
+        project = organisation_ensure(code="pboro-project", name="Peterborough sex-worker support project")
+        member_add(user=caseworker, organisation=project)
+        if project.submissions.exists():
+            return
+        for shared, vrm in ((True, "AF10 XKR"), (False, "")):
+            data = SafetyReportInput(
+                incident_type="threats" if shared else "payment",
+                occurred_at=datetime(2026, 10, 24, 23, 10, tzinfo=UTC),
+                account="Drove round the block twice, then shouted at me from the car.",
+                share_with_police=shared,
+                warn_others=True,
+                area="PE1",
+                person_description="White man, 40s, grey hoodie",
+                vrm=vrm,
+            )
+            safety_report_submit(data=data, organisation=project, actor=Actor(via="lantern demo"))
+
     def _users(self) -> None:
         self.stdout.write(
             "\nSign in at http://127.0.0.1:8000/ with one of these (passwords are new each run):"
         )
         for role, username in DEMO_USERS.items():
-            _, password, _ = user_create_or_reset(username=username, role=role, via="lantern demo")
+            user, password, _ = user_create_or_reset(username=username, role=role, via="lantern demo")
             self.stdout.write(f"  {role:<14} {username:<20} {password}")
+            if role == Role.PARTNER:
+                self._partner_project(user)
         self.stdout.write("Create real accounts with `lantern createuser NAME --role ROLE`.")
