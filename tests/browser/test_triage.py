@@ -18,10 +18,10 @@ SUMMARY = "Cars stopping by women on Lincoln Road"
 
 
 def _public_report(vehicle: Vehicle, ref: str) -> IntelligenceReport:
-    """A report filed as the public form files one: public source, anonymous, provisional grade 2CC.
+    """A report shaped as the public form files one: public source, anonymous, provisional grade 2CC.
 
-    The public form's service (lantern.intake.services.submissions) was not there when this was
-    written, so the report is filed directly through the store's event service.
+    Filed directly through the store's event service so its text is fixed; the journey through the
+    public form itself is tests/browser/test_public_report.py.
     """
     source = services.source_ensure(code="public-web", name="Public report form", kind="public")
     plate = vehicle.label.lower()  # typed carelessly: "af10 xkr"
