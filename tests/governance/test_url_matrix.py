@@ -44,7 +44,19 @@ def _sample_ids() -> dict[str, str]:
         "intake:partner_submission": Submission.objects.filter(organisation__code="matrix-project")
         .values_list("pk", flat=True)
         .first(),
+        "intake:import_detail": _import_run(),
+        "intake:import_quarantine": _import_run(),
     }
+
+
+def _import_run():
+    from lantern.intake.models import ImportRun
+
+    run, _ = ImportRun.objects.get_or_create(
+        file_sha256="0" * 64,
+        defaults={"kind": "persons", "file_name": "matrix.csv", "stored_path": "/nonexistent", "mapping": {}},
+    )
+    return run.pk
 
 
 def _partner_with_a_submission(partner) -> None:

@@ -144,6 +144,12 @@ EMAIL_BACKEND = env_str("LANTERN_EMAIL_BACKEND", "django.core.mail.backends.cons
 # and a pause between chunks (milliseconds) to leave a busy database to its other users.
 LANTERN_IMPORT_CHUNK_ROWS = env_int("LANTERN_IMPORT_CHUNK_ROWS", 10_000, minimum=1)
 LANTERN_IMPORT_THROTTLE_MS = env_int("LANTERN_IMPORT_THROTTLE_MS", 0)
+# The largest file the Imports page accepts (bigger files: `lantern import` on the server).
+LANTERN_MAX_UPLOAD_BYTES = env_int("LANTERN_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1)
+# Run web-started imports in the request instead of a background thread (tests set it).
+LANTERN_IMPORT_INLINE = env_bool("LANTERN_IMPORT_INLINE", False)
+# The partner organisation that receives safety reports made directly on the public form.
+LANTERN_SAFETY_SCHEME = env_str("LANTERN_SAFETY_SCHEME", "safety-scheme")
 
 # Map tiles: an empty URL means "no base map" (closed police networks); pages still draw
 # zones, points and postcode districts without tiles.

@@ -175,6 +175,10 @@ def text(value: str | None, limit: int, *, names: bool = False) -> str:
     if value is None:
         return ""
     cleaned = clean_text(value).strip()
+    if cleaned[:1] == "'" and cleaned[1:2] in ("=", "+", "-", "@"):
+        # A spreadsheet's "treat as text" mark (Lantern's own CSV exports add it before these
+        # characters so they are never run as formulas): the value is what follows it.
+        cleaned = cleaned[1:]
     if cleaned.lower() in (_NAME_NOT_KNOWN if names else _NOT_KNOWN):
         return ""
     if len(cleaned) > limit:

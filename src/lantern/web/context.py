@@ -13,6 +13,7 @@ def lantern(request) -> dict:
         "can_triage": bool(user) and has_capability(user, Capability.TRIAGE),
         "can_log": bool(user) and has_capability(user, Capability.LOG_INTEL),
         "can_partner": bool(user) and has_capability(user, Capability.PARTNER_PORTAL),
+        "can_import": bool(user) and has_capability(user, Capability.BULK_IMPORT),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
