@@ -181,6 +181,7 @@ def _start(request: HttpRequest, upload: dict, kind: str, mapping: dict, save_as
     except ImportFailed as exc:
         return render(request, "intake/bulk_failed.html", {"message": str(exc)}, status=400)
     request.session.pop("upload", None)
+    Path(upload["path"]).unlink(missing_ok=True)  # run_prepare kept its own copy, named by its SHA-256
     jobs.import_start(run)
     return redirect("intake:import_detail", pk=run.pk)
 
