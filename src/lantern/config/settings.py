@@ -151,6 +151,16 @@ LANTERN_IMPORT_INLINE = env_bool("LANTERN_IMPORT_INLINE", False)
 # The partner organisation that receives safety reports made directly on the public form.
 LANTERN_SAFETY_SCHEME = env_str("LANTERN_SAFETY_SCHEME", "safety-scheme")
 
+# Breach alerts: who hears of a new one when its order names no officer in charge with an
+# e-mail address, an optional webhook (POST, JSON), and where order documents are kept.
+LANTERN_ALERT_EMAIL = env_str("LANTERN_ALERT_EMAIL", "")
+LANTERN_ALERT_FROM = env_str("LANTERN_ALERT_FROM", "lantern@localhost")
+LANTERN_ALERT_WEBHOOK_URL = env_str("LANTERN_ALERT_WEBHOOK_URL", "")
+LANTERN_ALERT_WEBHOOK_TIMEOUT_S = env_int("LANTERN_ALERT_WEBHOOK_TIMEOUT_S", 5, minimum=1)
+LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", "http://127.0.0.1:8000")
+LANTERN_DOCUMENTS_DIR = env_path("LANTERN_DOCUMENTS_DIR", VAR_DIR / "documents")
+LANTERN_MAX_DOCUMENT_BYTES = env_int("LANTERN_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1)
+
 # Map tiles: an empty URL means "no base map" (closed police networks); pages still draw
 # zones, points and postcode districts without tiles.
 LANTERN_TILE_URL = env_str("LANTERN_TILE_URL", "")

@@ -20,9 +20,14 @@ def camera_ensure(
     if not camera_id or len(camera_id) > 40:
         raise StoreError("camera_id: give the camera's id (1 to 40 characters).")
     if not (49.0 <= latitude <= 61.0 and -9.0 <= longitude <= 2.5):
+        if 49.0 <= longitude <= 61.0 and -9.0 <= latitude <= 2.5:
+            raise StoreError(
+                f"lat,lon: camera {camera_id} at ({latitude}, {longitude}): "
+                "latitude and longitude look swapped."
+            )
         raise StoreError(
-            f"camera {camera_id}: ({latitude}, {longitude}) is not in the UK; check that latitude and "
-            "longitude are not swapped."
+            f"lat,lon: camera {camera_id} at ({latitude}, {longitude}) is not in the UK; "
+            "give WGS84 decimal degrees."
         )
     with transaction.atomic():
         camera, created = Camera.objects.get_or_create(

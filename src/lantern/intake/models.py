@@ -190,6 +190,10 @@ class ImportKind(models.TextChoices):
     PERSONS = "persons", "persons"
     REPORTS = "reports", "intelligence reports"
     VEHICLES = "vehicles", "vehicles"
+    CAMERAS = "cameras", "ANPR cameras"
+    READS = "reads", "ANPR reads"
+    TRACKS = "tracks", "GPS tag fixes"
+    ORDERS = "orders", "orders"
 
 
 class ColumnMapping(models.Model):

@@ -34,7 +34,10 @@ SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".parquet"}
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What the file holds", choices=ImportKind.choices, widget=forms.RadioSelect
+        label="What the file holds",
+        # Cameras, reads, tracks and orders are imported with `lantern import` (no column mapping).
+        choices=[(k, label) for k, label in ImportKind.choices if k in FIELDS],
+        widget=forms.RadioSelect,
     )
     file = forms.FileField(label="File (CSV, XLSX or Parquet)")
 

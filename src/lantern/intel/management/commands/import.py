@@ -7,11 +7,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.evidence.importers import IMPORTERS as EVIDENCE_IMPORTERS
 from lantern.intake.bulk.cli import import_bulk
 from lantern.intake.bulk.runner import ImportFailed as BulkImportFailed
-from lantern.intel.importers import IMPORTERS, ImportFailed
+from lantern.intel.importers import IMPORTERS as INTEL_IMPORTERS
+from lantern.intel.importers import ImportFailed
+from lantern.orders.importers import import_orders
 
 BULK_KINDS = ("persons", "vehicles", "reports")
+IMPORTERS = {**INTEL_IMPORTERS, **EVIDENCE_IMPORTERS, "orders": import_orders}
 
 
 class Command(BaseCommand):
