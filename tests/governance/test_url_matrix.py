@@ -38,6 +38,13 @@ def _sample_ids() -> dict[str, str]:
         "intel:location": Location.objects.values_list("pk", flat=True).first(),
         "intel:event": Event.objects.values_list("pk", flat=True).first(),
         "orders:detail": Order.objects.values_list("pk", flat=True).first(),
+        "orders:vary": Order.objects.values_list("pk", flat=True).first(),
+        "orders:discharge": Order.objects.values_list("pk", flat=True).first(),
+        "orders:document_new": Order.objects.values_list("pk", flat=True).first(),
+        "orders:document": _order_document(),
+        "orders:alert": _breach_alert(),
+        "orders:alert_pack": _breach_alert(),
+        "orders:alert_evidence_csv": _breach_alert(),
         "intake:triage_detail": IntelligenceReport.objects.filter(shared_with_police=True)
         .values_list("pk", flat=True)
         .first(),
@@ -47,6 +54,65 @@ def _sample_ids() -> dict[str, str]:
         "intake:import_detail": _import_run(),
         "intake:import_quarantine": _import_run(),
     }
+
+
+def _order_document():
+    from django.conf import settings
+
+    from lantern.orders.models import OrderDocument
+
+    order = Order.objects.first()
+    path = settings.LANTERN_DOCUMENTS_DIR / "matrix.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n%matrix\n")
+    document, _ = OrderDocument.objects.get_or_create(
+        order=order,
+        title="Sealed order",
+        defaults={
+            "file_name": "order.pdf",
+            "stored_path": str(path),
+            "size": 17,
+            "sha256": "0" * 64,
+            "content_type": "application/pdf",
+        },
+    )
+    return document.pk
+
+
+def _breach_alert():
+    from datetime import UTC, datetime
+
+    from lantern.orders.models import AlertEvidence, BreachAlert
+
+    order = Order.objects.first()
+    at = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)
+    alert, created = BreachAlert.objects.get_or_create(
+        order=order,
+        condition_number=1,
+        defaults={
+            "condition_version": 1,
+            "kind": "zone",
+            "first_at": at,
+            "last_at": at,
+            "confidence": 0.9,
+            "explanation": "Matrix alert",
+            "evidence_count": 1,
+        },
+    )
+    if created:
+        AlertEvidence.objects.create(
+            alert=alert,
+            order=order,
+            condition_number=1,
+            kind="read",
+            evidence_id="m1",
+            at=at,
+            source_id="CAM",
+            latitude=52.58,
+            longitude=-0.24,
+            confidence=0.9,
+        )
+    return alert.pk
 
 
 def _import_run():

@@ -29,6 +29,8 @@ class Capability(StrEnum):
     LOG_INTEL = "log_intel"  # write an intelligence log entry
     TRIAGE = "triage"  # work the triage queue: link, grade, assign, record incidents
     BULK_IMPORT = "bulk_import"  # upload files of persons, reports, vehicles
+    MANAGE_ORDERS = "manage_orders"  # record, vary and discharge orders; upload their documents
+    REVIEW_ALERTS = "review_alerts"  # the breach alert queue: review, assign, evidence packs
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -40,9 +42,13 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.LOG_INTEL,
             Capability.TRIAGE,
             Capability.BULK_IMPORT,
+            Capability.MANAGE_ORDERS,
+            Capability.REVIEW_ALERTS,
         }
     ),
-    Role.OFFICER: frozenset({Capability.VIEW_INTEL, Capability.VIEW_ORDERS, Capability.LOG_INTEL}),
+    Role.OFFICER: frozenset(
+        {Capability.VIEW_INTEL, Capability.VIEW_ORDERS, Capability.LOG_INTEL, Capability.REVIEW_ALERTS}
+    ),
     Role.SUPERVISOR: frozenset(
         {
             Capability.VIEW_INTEL,
@@ -52,6 +58,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.LOG_INTEL,
             Capability.TRIAGE,
             Capability.BULK_IMPORT,
+            Capability.MANAGE_ORDERS,
+            Capability.REVIEW_ALERTS,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

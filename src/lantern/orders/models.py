@@ -227,6 +227,7 @@ class ScreenedFile(models.Model):
 
     path = models.CharField(max_length=500, unique=True)
     size = models.PositiveBigIntegerField()
+    mtime_ns = models.BigIntegerField(default=0)  # a file rewritten in place is screened again
     run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="+")
 
 

@@ -121,8 +121,8 @@ def _screen(run: ScreeningRun, period: Period, backend: Backend, actor: Actor, s
     changed = [key for key in rules if stored.get(key) != prints[key]]
     unchanged = [key for key in rules if key not in changed]
     files = {kind: lake_files(kind, period) for kind in ("reads", "tracks")}
-    done = dict(ScreenedFile.objects.values_list("path", "size"))
-    new = {kind: [f for f in paths if done.get(str(f)) != f.stat().st_size] for kind, paths in files.items()}
+    done = {p: (s, m) for p, s, m in ScreenedFile.objects.values_list("path", "size", "mtime_ns")}
+    new = {kind: [f for f in paths if done.get(str(f)) != _stamp(f)] for kind, paths in files.items()}
     passes = [(list(rules), files)] if period.given else [(changed, files), (unchanged, new)]
     cameras = cameras_table()
     filed_new, updated = [], 0
@@ -159,10 +159,16 @@ def _screen(run: ScreeningRun, period: Period, backend: Backend, actor: Actor, s
     with transaction.atomic():
         for kind_files in files.values():
             for path in kind_files:
+                size, mtime_ns = _stamp(path)
                 ScreenedFile.objects.update_or_create(
-                    path=str(path), defaults={"size": path.stat().st_size, "run": run}
+                    path=str(path), defaults={"size": size, "mtime_ns": mtime_ns, "run": run}
                 )
         for key, value in prints.items():
             ScreenedOrder.objects.update_or_create(order_id=key, defaults={"fingerprint": value, "run": run})
     for alert in filed_new:
         alert_notify(alert)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns

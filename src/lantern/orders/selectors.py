@@ -1,14 +1,24 @@
-"""Reads of orders, filtered by what the acting user may see."""
+"""Reads of orders and breach alerts, filtered by what the acting user may see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from lantern.governance.roles import Capability, has_capability
-from lantern.orders.models import Order
+from lantern.orders.models import BreachAlert, ConditionKind, Order, OrderDocument, ScreeningRun
+
+EXPIRY_REMINDER_DAYS = 28
+
+
+def _require(user, capability: Capability) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied(f"Your role does not allow this ({capability}).")
 
 
 def orders_for_person(user, person) -> list[Order]:
@@ -19,10 +29,109 @@ def orders_for_person(user, person) -> list[Order]:
     )
 
 
+def orders_list(user, *, status: str = "", q: str = "") -> QuerySet[Order]:
+    _require(user, Capability.VIEW_ORDERS)
+    orders = Order.objects.select_related("subject", "officer_in_charge").order_by(
+        "-effective_from", "reference"
+    )
+    if status:
+        orders = orders.filter(status=status)
+    if q:
+        orders = orders.filter(reference__icontains=q) | orders.filter(subject__label__icontains=q)
+    return orders
+
+
 def order_get(user, *, pk: UUID) -> Order:
-    if not has_capability(user, Capability.VIEW_ORDERS):
-        raise PermissionDenied("Your role does not allow orders.")
-    order = Order.objects.select_related("subject").prefetch_related("conditions").filter(pk=pk).first()
+    _require(user, Capability.VIEW_ORDERS)
+    order = (
+        Order.objects.select_related("subject", "officer_in_charge")
+        .prefetch_related("conditions", "documents")
+        .filter(pk=pk)
+        .first()
+    )
     if order is None:
         raise Http404("No such order.")
     return order
+
+
+def document_get(user, *, pk: UUID) -> OrderDocument:
+    _require(user, Capability.VIEW_ORDERS)
+    document = OrderDocument.objects.select_related("order").filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    return document
+
+
+@dataclass(frozen=True)
+class Reminder:
+    due: date
+    order: Order
+    text: str
+
+
+def reminders(user, *, today: date) -> list[Reminder]:
+    """Orders expiring within 28 days, and notification deadlines of vehicles linked but not notified."""
+    if not has_capability(user, Capability.VIEW_ORDERS):
+        return []
+    from lantern.orders.duties import _registered_in_time, deadline, known_vehicles
+
+    found = []
+    horizon = today + timedelta(days=EXPIRY_REMINDER_DAYS)
+    live = Order.objects.filter(status__in=[Order.Status.ACTIVE, Order.Status.VARIED]).select_related(
+        "subject"
+    )
+    for order in live.filter(expires_on__gte=today, expires_on__lte=horizon):
+        found.append(
+            Reminder(order.expires_on, order, f"{order.reference} expires on {order.expires_on:%d %b %Y}.")
+        )
+    for order in live.filter(conditions__kind=ConditionKind.VEHICLE_NOTIFICATION).distinct():
+        days = max(
+            int(c.spec.get("notify_within_days") or 0)
+            for c in order.conditions.filter(kind=ConditionKind.VEHICLE_NOTIFICATION)
+        )
+        for item in known_vehicles(order.subject_id):
+            due = deadline(item.first_known, days)
+            if today <= due <= horizon and not _registered_in_time(order, item):
+                found.append(
+                    Reminder(
+                        due,
+                        order,
+                        f"{item.label}, linked to {order.subject.label} on "
+                        f"{item.first_known:%d %b %Y}, must be notified by {due:%d %b %Y}.",
+                    )
+                )
+    return sorted(found, key=lambda r: (r.due, r.order.reference))
+
+
+def alerts_queue(user, *, status: str = "", mine: bool = False, order: str = "") -> QuerySet[BreachAlert]:
+    _require(user, Capability.REVIEW_ALERTS)
+    alerts = BreachAlert.objects.select_related("order", "order__subject", "assigned_to").order_by(
+        "-first_at", "pk"
+    )
+    if status:
+        alerts = alerts.filter(status=status)
+    if mine:
+        alerts = alerts.filter(assigned_to=user)
+    if order:
+        alerts = alerts.filter(order__reference=order)
+    return alerts
+
+
+def alert_get(user, *, pk: UUID) -> BreachAlert:
+    _require(user, Capability.REVIEW_ALERTS)
+    alert = (
+        BreachAlert.objects.select_related(
+            "order", "order__subject", "assigned_to", "order__officer_in_charge"
+        )
+        .prefetch_related("evidence")
+        .filter(pk=pk)
+        .first()
+    )
+    if alert is None:
+        raise Http404("No such alert.")
+    return alert
+
+
+def screening_runs(user) -> QuerySet[ScreeningRun]:
+    _require(user, Capability.REVIEW_ALERTS)
+    return ScreeningRun.objects.select_related("started_by").order_by("-started_at")

@@ -14,6 +14,8 @@ def lantern(request) -> dict:
         "can_log": bool(user) and has_capability(user, Capability.LOG_INTEL),
         "can_partner": bool(user) and has_capability(user, Capability.PARTNER_PORTAL),
         "can_import": bool(user) and has_capability(user, Capability.BULK_IMPORT),
+        "can_view_orders": bool(user) and has_capability(user, Capability.VIEW_ORDERS),
+        "can_review_alerts": bool(user) and has_capability(user, Capability.REVIEW_ALERTS),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,

@@ -134,14 +134,14 @@ class SparkBackend:
         if not files or watch.num_rows == 0:
             return empty_reads()
         self._files_view("reads", files, READ_COLUMNS)
-        self.spark.createDataFrame(watch.to_pandas()).createOrReplaceTempView("watch")
+        self.spark.createDataFrame(watch).createOrReplaceTempView("watch")
         return self._run(READ_CANDIDATES, empty_reads())
 
     def fix_candidates(self, files: Sequence[str], boxes: pa.Table) -> pa.Table:
         if not files or boxes.num_rows == 0:
             return empty_fixes()
         self._files_view("fixes", files, FIX_COLUMNS)
-        self.spark.createDataFrame(boxes.to_pandas()).createOrReplaceTempView("boxes")
+        self.spark.createDataFrame(boxes).createOrReplaceTempView("boxes")
         return self._run(FIX_CANDIDATES, empty_fixes())
 
     def _files_view(self, name: str, files: Sequence[str], columns: Sequence[str]) -> None:

@@ -7,6 +7,7 @@
   }
   function draw(el) {
     var map = L.map(el, { scrollWheelZoom: false });
+    el.lanternMap = map; // zone_draw.js draws on the same map
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
     } else {
