@@ -39,7 +39,9 @@ def test_every_planted_breach_read_is_found_and_misreads_are_marked(lake, demo_w
     assert set(map(str, truth["misread_breach_read_ids"])) <= set(reads)
     assert {reads[str(r)].match for r in truth["misread_breach_read_ids"]} == {"possible misread"}
     assert {reads[str(r)].match for r in truth["breach_read_ids"]} == {"exact"}
-    planted_outside = {str(r["read_id"]) for r in truth["planted_reads"] if not (r["in_zone"] and r["in_window"])}
+    planted_outside = {
+        str(r["read_id"]) for r in truth["planted_reads"] if not (r["in_zone"] and r["in_window"])
+    }
     assert not planted_outside & set(reads)
     assert "new alert(s)" in output and ScreeningRun.objects.get().alerts_new == BreachAlert.objects.count()
 
@@ -81,7 +83,9 @@ def test_the_officer_in_charge_is_emailed_and_the_webhook_called(lake, settings,
     assert {m.to[0] for m in mail.outbox} == {"pc.smith@example.police.uk"}
     assert "potential breach" in mail.outbox[0].subject and "Review it at http" in mail.outbox[0].body
     assert {r["alert_id"] for r in received} == {str(a.pk) for a in alerts}
-    assert all(set(r) == {"alert_id", "kind", "order_reference", "condition", "first_at", "url"} for r in received)
+    assert all(
+        set(r) == {"alert_id", "kind", "order_reference", "condition", "first_at", "url"} for r in received
+    )
 
 
 def test_a_webhook_that_is_down_leaves_the_alert_with_the_error(lake, settings):
@@ -96,6 +100,8 @@ def test_exports_for_other_systems(lake, tmp_path):
     call_command("export", "breach-evidence", str(tmp_path / "evidence.csv"), stdout=io.StringIO())
     alerts = list(csv.DictReader((tmp_path / "alerts.csv").open()))
     evidence = list(csv.DictReader((tmp_path / "evidence.csv").open()))
-    assert {a["alert_id"] for a in alerts} == {str(pk) for pk in BreachAlert.objects.values_list("pk", flat=True)}
+    assert {a["alert_id"] for a in alerts} == {
+        str(pk) for pk in BreachAlert.objects.values_list("pk", flat=True)
+    }
     assert list(evidence[0]) == ["alert_id", "read_id"]
     assert len(evidence) == AlertEvidence.objects.filter(kind="read").count()
