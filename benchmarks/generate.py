@@ -18,46 +18,21 @@ import resource
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from _measure import PeakRSS
 from lantern.demo.lake import write_reads
 from lantern.demo.world import SCALES, build_world, write_persons_parquet, write_truth
 from lantern.demo.world_places import load_default_gazetteer
 
 TARGET_BYTES = 2 * 1024**3
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-
-
-class PeakRSS:
-    """Samples this process's resident set size in a thread (psutil has no peak on Linux)."""
-
-    def __init__(self, every: float = 0.05):
-        self.peak = 0
-        self._every = every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        process = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, process.memory_info().rss)
-            self._stop.wait(self._every)
-
-    def __enter__(self) -> PeakRSS:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,8 +73,11 @@ def test_a_window_on_chosen_days_runs_past_midnight_into_the_next_day(tmp_path, 
 
 
 def test_the_boundary_counts_as_inside_and_outside_does_not(tmp_path, backend):
-    reads = [("AB12CDE", "IN", "2026-06-01 23:00:00"), ("AB12CDE", "EDGE", "2026-06-01 23:00:00"),
-             ("AB12CDE", "OUT", "2026-06-01 23:00:00")]  # fmt: skip
+    reads = [
+        ("AB12CDE", "IN", "2026-06-01 23:00:00"),
+        ("AB12CDE", "EDGE", "2026-06-01 23:00:00"),
+        ("AB12CDE", "OUT", "2026-06-01 23:00:00"),
+    ]
     assert ids(flagged(tmp_path, backend, reads)) == {0, 1}
 
 
@@ -109,8 +112,11 @@ def test_a_varied_zone_applies_to_reads_by_the_version_in_force_at_the_time(tmp_
 
 
 def test_a_misread_plate_is_flagged_as_possible_with_lower_confidence(tmp_path, backend):
-    reads = [("AB12CDE", "IN", "2026-06-01 23:00:00"), ("A812CDE", "IN", "2026-06-01 23:05:00"),
-             ("XY99ZZZ", "IN", "2026-06-01 23:06:00")]  # fmt: skip
+    reads = [
+        ("AB12CDE", "IN", "2026-06-01 23:00:00"),
+        ("A812CDE", "IN", "2026-06-01 23:05:00"),
+        ("XY99ZZZ", "IN", "2026-06-01 23:06:00"),
+    ]
     hits = flagged(tmp_path, backend, reads)
     assert ids(hits) == {0, 1}
     assert hits["r0"]["match"] == "exact" and hits["r1"]["match"] == "possible misread"

@@ -42,7 +42,7 @@ def _sorted(table: pa.Table) -> list[dict]:
 
 
 def test_spark_finds_exactly_the_duckdb_alerts(spark, world):
-    world, out, truth, fixes = world
+    world, out, truth, _ = world
     rules = compile_rules(world.orders)
     reads = files_under(out / "reads")
     duck = screen_reads(rules, reads, world.cameras, DuckDBBackend(threads=2))

@@ -12,18 +12,31 @@ from lantern.governance.models import AuditEntry
 from lantern.intel.models import Person
 from lantern.orders.models import AlertEvidence, BreachAlert, Order, OrderDocument
 
-SQUARE = {"type": "Polygon", "coordinates": [[[-0.25, 52.58], [-0.24, 52.58], [-0.24, 52.59], [-0.25, 52.59],
-                                              [-0.25, 52.58]]]}  # fmt: skip
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-0.25, 52.58], [-0.24, 52.58], [-0.24, 52.59], [-0.25, 52.59], [-0.25, 52.58]]],
+}
 
 
 def _order_form(person, **overrides) -> dict:
     data = {
-        "reference": "PAGE/SRO/1", "order_type": "SRO", "subject": str(person.pk), "applicant": "Police",
-        "court": "Peterborough Magistrates' Court", "made_on": "2026-03-01", "effective_from": "2026-03-01",
-        "expires_on": "", "officer_in_charge": "", "zone_name": "Red-light district",
-        "zone_geojson": json.dumps(SQUARE), "windows": "19:00-07:00\n", "zone_wording": "",
-        "vehicles": "AB12 CDE from 2026-03-01", "notify_within_days": "3", "other_conditions": "Not to loiter.",
-    }  # fmt: skip
+        "reference": "PAGE/SRO/1",
+        "order_type": "SRO",
+        "subject": str(person.pk),
+        "applicant": "Police",
+        "court": "Peterborough Magistrates' Court",
+        "made_on": "2026-03-01",
+        "effective_from": "2026-03-01",
+        "expires_on": "",
+        "officer_in_charge": "",
+        "zone_name": "Red-light district",
+        "zone_geojson": json.dumps(SQUARE),
+        "windows": "19:00-07:00\n",
+        "zone_wording": "",
+        "vehicles": "AB12 CDE from 2026-03-01",
+        "notify_within_days": "3",
+        "other_conditions": "Not to loiter.",
+    }
     data.update(overrides)
     return data
 
@@ -58,7 +71,7 @@ def test_an_analyst_records_an_order_with_a_zone_vehicles_and_other_conditions(c
                 )
             },
             "GeoJSON puts longitude first",
-        ),  # fmt: skip
+        ),
         ({"zone_geojson": "{not json"}, "Not valid GeoJSON"),
         ({"windows": "7pm to 7am"}, "write a window as 19:00-07:00"),
         ({"windows": "19:00-07:00\n06:00-08:00"}, "overlap"),
@@ -83,11 +96,21 @@ def test_varying_and_discharging_from_the_pages(client_for, subject):
     client = client_for("supervisor")
     client.post("/orders/new/", _order_form(subject))
     order = Order.objects.get(reference="PAGE/SRO/1")
-    varied = client.post(f"/orders/{order.pk}/vary/", {
-        "effective_on": "2026-07-01", "number": "1", "action": "replace", "kind": "exclusion_zone",
-        "wording": "Not to enter the smaller zone.", "zone_name": "Smaller zone", "zone_geojson": json.dumps(SQUARE),
-        "windows": "22:00-06:00 Fri Sat", "notify_within_days": "3",
-    }, follow=True)  # fmt: skip
+    varied = client.post(
+        f"/orders/{order.pk}/vary/",
+        {
+            "effective_on": "2026-07-01",
+            "number": "1",
+            "action": "replace",
+            "kind": "exclusion_zone",
+            "wording": "Not to enter the smaller zone.",
+            "zone_name": "Smaller zone",
+            "zone_geojson": json.dumps(SQUARE),
+            "windows": "22:00-06:00 Fri Sat",
+            "notify_within_days": "3",
+        },
+        follow=True,
+    )
     assert "varied from 01 July 2026" in varied.content.decode()
     assert order.conditions.filter(number=1).count() == 2
     refused = client.post(f"/orders/{order.pk}/discharge/", {"on": "2026-08-01", "reason": ""})
@@ -122,12 +145,31 @@ def alert(demo_world):
     order = Order.objects.first()
     at = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)
     alert = BreachAlert.objects.create(
-        order=order, condition_number=1, condition_version=1, kind="zone", first_at=at, last_at=at,
-        confidence=0.9, evidence_count=1, explanation="<script>alert('x')</script> was read once",
-    )  # fmt: skip
-    AlertEvidence.objects.create(alert=alert, order=order, condition_number=1, kind="read", evidence_id="=cmd|x",
-                                 at=at, source_id="CAM-1", latitude=52.58, longitude=-0.24, vrm="AB12CDE",
-                                 matched_vrm="AB12CDE", match="exact", confidence=0.9)  # fmt: skip
+        order=order,
+        condition_number=1,
+        condition_version=1,
+        kind="zone",
+        first_at=at,
+        last_at=at,
+        confidence=0.9,
+        evidence_count=1,
+        explanation="<script>alert('x')</script> was read once",
+    )
+    AlertEvidence.objects.create(
+        alert=alert,
+        order=order,
+        condition_number=1,
+        kind="read",
+        evidence_id="=cmd|x",
+        at=at,
+        source_id="CAM-1",
+        latitude=52.58,
+        longitude=-0.24,
+        vrm="AB12CDE",
+        matched_vrm="AB12CDE",
+        match="exact",
+        confidence=0.9,
+    )
     return alert
 
 

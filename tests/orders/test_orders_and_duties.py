@@ -16,17 +16,25 @@ from lantern.intel.services.events import EventInput, event_record
 from lantern.orders.models import AlertEvidence, BreachAlert, ConditionKind, Order, OrderCondition
 from lantern.orders.services import ConditionInput, order_create, order_discharge, order_vary, orders_expire
 
-SQUARE = {"type": "Polygon", "coordinates": [[[-0.25, 52.58], [-0.24, 52.58], [-0.24, 52.59], [-0.25, 52.59],
-                                              [-0.25, 52.58]]]}  # fmt: skip
-MOVED = {"type": "Polygon", "coordinates": [[[-0.23, 52.58], [-0.22, 52.58], [-0.22, 52.59], [-0.23, 52.59],
-                                             [-0.23, 52.58]]]}  # fmt: skip
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-0.25, 52.58], [-0.24, 52.58], [-0.24, 52.59], [-0.25, 52.59], [-0.25, 52.58]]],
+}
+MOVED = {
+    "type": "Polygon",
+    "coordinates": [[[-0.23, 52.58], [-0.22, 52.58], [-0.22, 52.59], [-0.23, 52.59], [-0.23, 52.58]]],
+}
 NIGHTS = [{"start": "19:00", "end": "07:00"}]
 ACTOR = Actor(via="tests")
 
 
 def zone(geojson=SQUARE, name="Red-light district") -> ConditionInput:
-    return ConditionInput(1, ConditionKind.EXCLUSION_ZONE, "Not to enter the zone at night.",
-                          {"name": name, "geojson": geojson, "windows": NIGHTS})  # fmt: skip
+    return ConditionInput(
+        1,
+        ConditionKind.EXCLUSION_ZONE,
+        "Not to enter the zone at night.",
+        {"name": name, "geojson": geojson, "windows": NIGHTS},
+    )
 
 
 def vehicles(*vrms: str, days: int = 3) -> ConditionInput:
@@ -45,10 +53,17 @@ def subject(demo_world) -> Person:
 @pytest.fixture
 def order(subject) -> Order:
     made, _ = order_create(
-        reference="T/SRO/1", order_type="SRO", subject=subject, applicant="Police", court="Court",
-        made_on=date(2026, 3, 1), effective_from=date(2026, 3, 1), expires_on=date(2027, 2, 28),
-        conditions=[zone(), vehicles("AB12CDE")], actor=ACTOR,
-    )  # fmt: skip
+        reference="T/SRO/1",
+        order_type="SRO",
+        subject=subject,
+        applicant="Police",
+        court="Court",
+        made_on=date(2026, 3, 1),
+        effective_from=date(2026, 3, 1),
+        expires_on=date(2027, 2, 28),
+        conditions=[zone(), vehicles("AB12CDE")],
+        actor=ACTOR,
+    )
     return made
 
 
@@ -77,9 +92,17 @@ def test_a_bad_zone_is_refused_naming_the_order_and_condition(subject):
     with pytest.raises(
         StoreError, match="order T/SRO/9, condition 1: zone polygon 1 ring 1: the ring is not closed"
     ):
-        order_create(reference="T/SRO/9", order_type="SRO", subject=subject, applicant="P", court="C",
-                     made_on=date(2026, 3, 1), effective_from=date(2026, 3, 1), expires_on=None,
-                     conditions=[bad])  # fmt: skip
+        order_create(
+            reference="T/SRO/9",
+            order_type="SRO",
+            subject=subject,
+            applicant="P",
+            court="C",
+            made_on=date(2026, 3, 1),
+            effective_from=date(2026, 3, 1),
+            expires_on=None,
+            conditions=[bad],
+        )
 
 
 def test_a_variation_keeps_each_version_with_its_dates(order):
@@ -131,11 +154,23 @@ def test_orders_past_their_last_day_are_marked_expired(order):
 def test_a_vehicle_linked_to_the_subject_and_not_notified_in_time_is_a_potential_breach(order, lake, subject):
     source = source_ensure(code="t-src", name="Test source", kind="police", actor=ACTOR)
     car = vehicle_ensure(vrm="LN51 XYZ", source=source, actor=ACTOR).obj
-    relationship_record(kind="uses_vehicle", entity_a=subject, entity_b=car, source=source,
-                        start=date(2026, 5, 1), actor=ACTOR)  # fmt: skip
+    relationship_record(
+        kind="uses_vehicle",
+        entity_a=subject,
+        entity_b=car,
+        source=source,
+        start=date(2026, 5, 1),
+        actor=ACTOR,
+    )
     notified = vehicle_ensure(vrm="AB12CDE", source=source, actor=ACTOR).obj
-    relationship_record(kind="uses_vehicle", entity_a=subject, entity_b=notified, source=source,
-                        start=date(2026, 5, 1), actor=ACTOR)  # fmt: skip
+    relationship_record(
+        kind="uses_vehicle",
+        entity_a=subject,
+        entity_b=notified,
+        source=source,
+        start=date(2026, 5, 1),
+        actor=ACTOR,
+    )
     screen()
     alert = BreachAlert.objects.get(kind="vehicle")
     assert "LN51XYZ was first linked to the subject on 01 May 2026" in alert.explanation
@@ -147,14 +182,30 @@ def test_a_vehicle_linked_to_the_subject_and_not_notified_in_time_is_a_potential
 def test_an_event_linking_the_subject_and_a_named_person_breaches_no_contact(subject, db):
     victim = Person.objects.exclude(pk=subject.pk).first()
     spec = {"people": [{"person_id": str(victim.pk), "name": victim.label}]}
-    order_create(reference="T/SHPO/2", order_type="SHPO", subject=subject, applicant="P", court="C",
-                 made_on=date(2026, 3, 1), effective_from=date(2026, 3, 1), expires_on=None,
-                 conditions=[ConditionInput(1, ConditionKind.NO_CONTACT, "No contact with V.", spec)])  # fmt: skip
+    order_create(
+        reference="T/SHPO/2",
+        order_type="SHPO",
+        subject=subject,
+        applicant="P",
+        court="C",
+        made_on=date(2026, 3, 1),
+        effective_from=date(2026, 3, 1),
+        expires_on=None,
+        conditions=[ConditionInput(1, ConditionKind.NO_CONTACT, "No contact with V.", spec)],
+    )
     source = source_ensure(code="t-src", name="Test source", kind="police", actor=ACTOR)
-    event_record(EventInput(kind="sighting", source=source, source_ref="s1",
-                            occurred_from=datetime(2026, 6, 1, 21, tzinfo=UTC), summary="Seen together",
-                            links=[("subject", subject), ("associate", victim)],
-                            details={"via": "officer"}), actor=ACTOR)  # fmt: skip
+    event_record(
+        EventInput(
+            kind="sighting",
+            source=source,
+            source_ref="s1",
+            occurred_from=datetime(2026, 6, 1, 21, tzinfo=UTC),
+            summary="Seen together",
+            links=[("subject", subject), ("associate", victim)],
+            details={"via": "officer"},
+        ),
+        actor=ACTOR,
+    )
     screen()
     alert = BreachAlert.objects.get(kind="contact")
     assert victim.label in alert.explanation and "forbids him to contact" in alert.explanation

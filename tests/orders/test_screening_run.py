@@ -59,7 +59,7 @@ def test_the_officer_in_charge_is_emailed_and_the_webhook_called(lake, settings,
     received = []
 
     class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
+        def do_POST(self):
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204)
             self.end_headers()

@@ -77,11 +77,11 @@ class ZoneFields(forms.Form):
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
                 {"zone_geojson": f"Not valid GeoJSON: {exc.msg} at line {exc.lineno}."}
-            )
+            ) from None
         try:
             windows = parse_window_lines(data.get("windows") or "")
         except forms.ValidationError as exc:
-            raise forms.ValidationError({"windows": exc.messages})
+            raise forms.ValidationError({"windows": exc.messages}) from None
         spec = {"name": data.get("zone_name") or "", "geojson": geojson, "windows": windows}
         try:
             return normalise_spec(ConditionKind.EXCLUSION_ZONE, spec)
@@ -89,7 +89,7 @@ class ZoneFields(forms.Form):
             field = (
                 "windows" if "window" in str(exc) else "zone_name" if "name" in str(exc) else "zone_geojson"
             )
-            raise forms.ValidationError({field: str(exc)})
+            raise forms.ValidationError({field: str(exc)}) from None
 
 
 class OrderForm(ZoneFields):
@@ -153,7 +153,7 @@ class OrderForm(ZoneFields):
             try:
                 spec = normalise_spec(ConditionKind.VEHICLE_NOTIFICATION, spec)
             except SpecError as exc:
-                raise forms.ValidationError({"vehicles": str(exc)})
+                raise forms.ValidationError({"vehicles": str(exc)}) from None
             wording = (f"To notify the police of any vehicle he uses, and of any change, within "
                        f"{spec['notify_within_days']} days.")  # fmt: skip
             conditions.append(
@@ -196,10 +196,12 @@ class VaryForm(ZoneFields):
                 raise forms.ValidationError({"zone_geojson": "Draw or upload the zone's boundary."})
         elif kind == ConditionKind.VEHICLE_NOTIFICATION:
             try:
-                spec = normalise_spec(kind, {"notify_within_days": data.get("notify_within_days") or 0,
-                                             "vehicles": parse_vehicle_lines(data.get("vehicles") or "")})  # fmt: skip
+                lines = parse_vehicle_lines(data.get("vehicles") or "")
+                spec = normalise_spec(
+                    kind, {"notify_within_days": data.get("notify_within_days") or 0, "vehicles": lines}
+                )
             except SpecError as exc:
-                raise forms.ValidationError({"vehicles": str(exc)})
+                raise forms.ValidationError({"vehicles": str(exc)}) from None
         else:
             spec = {}
         if kind in (ConditionKind.NAME_ADDRESS_NOTIFICATION, ConditionKind.NO_CONTACT):

@@ -96,13 +96,17 @@ class DuckDBBackend:
 
         self.con = duckdb.connect()
         self.con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
+        # Candidates are put in order afterwards; not keeping the files' order lets threads finish freely.
+        self.con.execute("SET preserve_insertion_order = false")
         if memory_limit:
             self.con.execute("SET memory_limit = ?", [memory_limit])
 
     def read_candidates(self, files: Sequence[str], watch: pa.Table) -> pa.Table:
         if not files or watch.num_rows == 0:
             return empty_reads()
-        self.con.register("watch", watch)
+        self.con.register("watch_arrow", watch)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE watch AS SELECT * FROM watch_arrow")
+        self.con.unregister("watch_arrow")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW reads AS SELECT * FROM {_parquet(files)}")
         result = self.con.sql(READ_CANDIDATES).to_arrow_table()
         return normalise_candidates(result, empty_reads())

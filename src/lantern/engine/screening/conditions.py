@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -140,6 +141,11 @@ def week_mask(windows: tuple[Window, ...]) -> np.ndarray:
 
 def parse_timezone(value: object) -> str:
     name = DEFAULT_TIMEZONE if value in (None, "") else str(value)
+    return _known_timezone(name)
+
+
+@lru_cache(maxsize=64)
+def _known_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

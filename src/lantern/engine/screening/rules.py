@@ -81,6 +81,7 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         self._zones_by_order: dict[int, list[int]] = {}
+        self._watch: pa.Table | None = None
 
     def index(self) -> None:
         self._zones_by_order = {}
@@ -89,6 +90,11 @@ class RuleSet:
 
     def watch_table(self) -> pa.Table:
         """(key, watch): each plate variant of each vehicle rule; ``watch`` indexes ``vehicles``."""
+        if self._watch is None:
+            self._watch = self._build_watch()
+        return self._watch
+
+    def _build_watch(self) -> pa.Table:
         keys: list[str] = []
         watch: list[int] = []
         for i, vehicle in enumerate(self.vehicles):
@@ -126,7 +132,7 @@ class _Memo:
         self._masks: dict[bytes, int] = {}
 
     def zone(self, geojson: object) -> shapely.Geometry:
-        key = json.dumps(geojson, sort_keys=True)
+        key = json.dumps(geojson)
         if key not in self.zones:
             geometry = parse_zone(geojson)
             shapely.prepare(geometry)
@@ -134,7 +140,7 @@ class _Memo:
         return self.zones[key]
 
     def window(self, value: object) -> tuple[tuple[Window, ...], int]:
-        key = json.dumps(value, sort_keys=True)
+        key = json.dumps(value)
         if key not in self.windows:
             windows = parse_windows(value)
             mask = week_mask(windows)
@@ -156,6 +162,7 @@ def compile_rules(orders: Iterable[dict]) -> RuleSet:
             raise SpecError(f"order {reference}: {exc}") from None
     rules.masks = np.array(memo.mask_rows, dtype=bool).reshape(len(memo.mask_rows), 7 * 1440)
     rules.index()
+    rules.watch_table()  # built once here: part of compiling, reused by every screen of these rules
     return rules
 
 
