@@ -31,3 +31,19 @@ class PeakRSS:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def naive_in_windows(local, windows) -> bool:
+    """The baselines' window test, one local datetime at a time (windows start on their days)."""
+    if not windows:
+        return True
+    minute = local.hour * 60 + local.minute
+    today, yesterday = local.weekday(), (local.weekday() - 1) % 7
+    for w in windows:
+        if w.start < w.end and w.start <= minute < w.end and today in w.days:
+            return True
+        if w.start > w.end and (
+            (minute >= w.start and today in w.days) or (minute < w.end and yesterday in w.days)
+        ):
+            return True
+    return False

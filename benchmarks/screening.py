@@ -27,7 +27,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import shapely
 
-from _measure import PeakRSS
+from _measure import PeakRSS, naive_in_windows
 from lantern.demo.screening_world import build_world, files_under, write_reads
 from lantern.engine.screening.backends import make_backend
 from lantern.engine.screening.plates import plate_variants
@@ -161,26 +161,11 @@ def _baseline(world, files: list[str], sample: int, flagged: set[str]) -> tuple[
                 if key not in zones:
                     zones[key] = (shape(zone["geojson"]), parse_windows(zone["windows"]))
                 polygon, windows = zones[key]
-                if _in_windows(local, windows) and shapely.intersects(polygon, Point(lon, lat)):
+                if naive_in_windows(local, windows) and shapely.intersects(polygon, Point(lon, lat)):
                     hits.add(read["read_id"])
     seconds = time.perf_counter() - started
     sample_ids = set(rows.column("read_id").to_pylist()) | set(planted.column("read_id").to_pylist())
     return len(batch) / seconds, hits == flagged & sample_ids
-
-
-def _in_windows(local: datetime, windows) -> bool:
-    if not windows:
-        return True
-    minute = local.hour * 60 + local.minute
-    for w in windows:
-        if w.start < w.end and w.start <= minute < w.end and local.weekday() in w.days:
-            return True
-        if w.start > w.end and (
-            (minute >= w.start and local.weekday() in w.days)
-            or (minute < w.end and (local.weekday() - 1) % 7 in w.days)
-        ):
-            return True
-    return False
 
 
 if __name__ == "__main__":
