@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -209,3 +209,23 @@ def test_an_event_linking_the_subject_and_a_named_person_breaches_no_contact(sub
     screen()
     alert = BreachAlert.objects.get(kind="contact")
     assert victim.label in alert.explanation and "forbids him to contact" in alert.explanation
+
+
+def test_reminders_list_orders_expiring_soon_and_vehicles_due_for_notification(order, subject):
+    from django.utils import timezone
+
+    from lantern.orders.selectors import reminders_due
+
+    today = timezone.localdate()
+    Order.objects.filter(pk=order.pk).update(expires_on=today + timedelta(days=10))
+    source = source_ensure(code="t-src", name="Test source", kind="police", actor=ACTOR)
+    car = vehicle_ensure(vrm="LN51 XYZ", source=source, actor=ACTOR).obj
+    relationship_record(
+        kind="uses_vehicle", entity_a=subject, entity_b=car, source=source, start=today, actor=ACTOR
+    )
+    texts = [r.text for r in reminders_due(today=today)]
+    assert any("T/SRO/1 expires on" in t for t in texts)
+    assert any(t.startswith("LN51XYZ, linked to") and "must be notified by" in t for t in texts)
+    out = io.StringIO()
+    call_command("reminders", stdout=out)
+    assert "T/SRO/1 expires on" in out.getvalue() and f"{len(texts)} reminder(s)" in out.getvalue()

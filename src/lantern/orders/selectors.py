@@ -73,6 +73,11 @@ def reminders(user, *, today: date) -> list[Reminder]:
     """Orders expiring within 28 days, and notification deadlines of vehicles linked but not notified."""
     if not has_capability(user, Capability.VIEW_ORDERS):
         return []
+    return reminders_due(today=today)
+
+
+def reminders_due(*, today: date) -> list[Reminder]:
+    """Every reminder, for the service itself (`lantern reminders`); pages go through ``reminders``."""
     from lantern.orders.duties import _registered_in_time, deadline, known_vehicles
 
     found = []
