@@ -6,7 +6,8 @@
     try { return JSON.parse(el.dataset[name] || "[]"); } catch (e) { return []; }
   }
   function draw(el) {
-    var map = L.map(el, { scrollWheelZoom: false });
+    // A view before any layer: Leaflet's vector renderer needs map bounds when a layer is added.
+    var map = L.map(el, { scrollWheelZoom: false }).setView([52.5735, -0.2425], 13);
     el.lanternMap = map; // zone_draw.js draws on the same map
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
@@ -24,7 +25,7 @@
       marker.bindTooltip(p.label || "");
       layers.push(marker.addTo(map));
     });
-    if (!layers.length) { map.setView([52.5735, -0.2425], 13); return; }
+    if (!layers.length) { return; }
     var bounds = L.featureGroup(layers).getBounds();
     map.fitBounds(bounds.pad(0.3), { maxZoom: 16 });
   }
