@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -71,7 +72,7 @@ def test_officer_reviews_a_potential_breach(
 ):
     settings.LAKE_DIR = tmp_path / "lake"
     write_reads(demo_world, settings.LAKE_DIR, days=30, reads_per_day=1_000)
-    call_command("screen", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    call_command("screen", stdout=io.StringIO(), stderr=io.StringIO())
     alert = BreachAlert.objects.order_by("-evidence_count", "first_at").first()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
