@@ -74,3 +74,28 @@ def test_reports_example_imports_as_documented(db, tmp_path):
     assert "handling code C needs the conditions" in reasons[2]
     assert "is not a time" in reasons[3]
     assert import_file(ImportRequest(kind="reports", path=path)).known == 1  # never filed twice
+
+
+def test_orders_cameras_and_reads_examples_import_as_documented(db, tmp_path, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from lantern.intake.models import ImportRun
+    from lantern.intel.services import person_record, source_ensure
+    from lantern.orders.models import Order
+
+    settings.LAKE_DIR = tmp_path / "lake"
+    source = source_ensure(code="police-rms", name="Police records", kind="police")
+    person_record(source=source, record_id="P-1001", given_names="Zoe", family_name="Example")
+    for kind in ("cameras", "reads", "orders"):
+        path = tmp_path / f"{kind}.{'json' if kind == 'orders' else 'csv'}"
+        path.write_text(_example(kind), encoding="utf-8")
+        call_command("import", kind, str(path), stdout=io.StringIO())
+    runs = {run.kind: run for run in ImportRun.objects.all()}
+    assert (runs["cameras"].filed, runs["cameras"].quarantined) == (1, 1)
+    assert (runs["reads"].filed, runs["reads"].known, runs["reads"].quarantined) == (2, 1, 2)
+    assert (runs["orders"].filed, runs["orders"].quarantined) == (1, 1)
+    assert "GeoJSON puts longitude first" in runs["orders"].quarantine.get().reason
+    order = Order.objects.get(reference="PBO/SRO/2026/014")
+    assert order.conditions.get(number=2).spec["vehicles"][0]["vrm"] == "AB12CDE"

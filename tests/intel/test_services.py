@@ -203,7 +203,7 @@ class TestHostileText(HypothesisTestCase):
 def test_camera_with_swapped_coordinates_is_refused_with_a_hint(db):
     from lantern.evidence.services import camera_ensure
 
-    with pytest.raises(StoreError, match="latitude and longitude are not swapped"):
+    with pytest.raises(StoreError, match="latitude and longitude look swapped"):
         camera_ensure(camera_id="CAM1", latitude=-0.25, longitude=52.57)
     camera, created = camera_ensure(camera_id="CAM1", latitude=52.57, longitude=-0.25, description="Park Rd")
     assert created and camera.description == "Park Rd"
