@@ -210,3 +210,25 @@ def test_sightings_of_the_subject_in_the_zone_during_a_window_are_hits():
         }
     )
     assert screen_sightings(rules, sightings).column("evidence_id").to_pylist() == ["e1"]
+
+
+def test_an_episode_of_reads_and_fixes_is_explained_in_one_sentence(tmp_path, backend):
+    rules = compile_rules([order()])
+    reads = screen_reads(
+        rules,
+        write_reads(tmp_path / "r", [("r1", "AB12CDE", "IN", "2026-06-01 22:00:00")]),
+        CAMERAS,
+        backend,
+    ).hits
+    fixes = screen_fixes(
+        rules,
+        write_fixes(tmp_path / "f", [("TAG1", "REC1", 52.58005, -0.245, "2026-06-01 22:10:00", 10.0)]),
+        backend,
+    )
+    (episode,) = episodes(rules, pa.concat_tables([reads, fixes]))
+    assert episode.explanation() == (
+        "AB12CDE (registered to the subject) was read once by 1 camera "
+        "and the subject's GPS tag was fixed once inside red-light district between Mon 01 Jun 2026 23:00:00 BST and Mon 01 Jun 2026 23:10:00 BST, "
+        "while condition 1 (version 1) of order PBO/SRO/1 applied "
+        "(some fixes are inside only within their stated accuracy)."
+    )

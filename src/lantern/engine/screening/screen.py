@@ -396,33 +396,37 @@ def episodes(rules: RuleSet, hits: pa.Table) -> list[Episode]:
 
 
 def explain(episode: Episode) -> str:
-    hits = episode.hits
-    kinds = hits.column("kind").to_pylist()
-    n = len(kinds)
+    """One sentence: what was seen, where, when (local time), and which condition version applied."""
+    hits = episode.hits.to_pylist()
     first = local_text(episode.first_us, episode.timezone)
     last = local_text(episode.last_us, episode.timezone)
-    when = f"at {first}" if n == 1 else f"between {first} and {last}"
-    where = f"inside {episode.zone_name}"
+    when = f"at {first}" if len(hits) == 1 else f"between {first} and {last}"
     rule = f"condition {episode.condition} (version {episode.version}) of order {episode.reference}"
-    if kinds[0] == "read":
-        plates = sorted(set(hits.column("matched_vrm").to_pylist()))
-        bases = set(hits.column("basis").to_pylist())
-        misread = "possible misread" in set(hits.column("match").to_pylist())
-        cameras = len(set(hits.column("source_id").to_pylist()))
-        whose = "registered to the subject" if bases == {"registered"} else "linked to the subject"
-        text = (
-            f"{', '.join(plates)} ({whose}) was read {_times(n)} by {cameras} "
-            f"camera{'s' if cameras != 1 else ''} "
-            f"{where} {when}, while {rule} applied"
+    parts, notes = [], []
+    reads = [h for h in hits if h["kind"] == "read"]
+    if reads:
+        plates = sorted({h["matched_vrm"] for h in reads})
+        whose = "registered to" if {h["basis"] for h in reads} == {"registered"} else "linked to"
+        cameras = len({h["source_id"] for h in reads})
+        verb = "was" if len(plates) == 1 else "were"
+        parts.append(
+            f"{', '.join(plates)} ({whose} the subject) {verb} read {_times(len(reads))} by {cameras} "
+            f"camera{'s' if cameras != 1 else ''}"
         )
-        return text + (" (at least one read may be a misread of the plate)." if misread else ".")
-    if kinds[0] == "fix":
-        possibly = "possibly inside" in set(hits.column("match").to_pylist())
-        qualifier = " (some fixes only within their accuracy)" if possibly else ""
-        return (
-            f"The subject's GPS tag placed him {where}{qualifier} {_times(n)} {when}, while {rule} applied."
-        )
-    return f"The subject was sighted {where} {_times(n)} {when}, while {rule} applied."
+        if any(h["match"] == "possible misread" for h in reads):
+            notes.append("at least one read may be a misread of the plate")
+    fixes = [h for h in hits if h["kind"] == "fix"]
+    if fixes:
+        parts.append(f"the subject's GPS tag was fixed {_times(len(fixes))}")
+        if any(h["match"] == "possibly inside" for h in fixes):
+            notes.append("some fixes are inside only within their stated accuracy")
+    sightings = [h for h in hits if h["kind"] == "sighting"]
+    if sightings:
+        parts.append(f"the subject was sighted {_times(len(sightings))}")
+    text = " and ".join(parts)
+    text = text[0].upper() + text[1:]
+    note = f" ({'; '.join(notes)})" if notes else ""
+    return f"{text} inside {episode.zone_name} {when}, while {rule} applied{note}."
 
 
 def _times(n: int) -> str:
