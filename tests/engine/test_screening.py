@@ -228,7 +228,8 @@ def test_an_episode_of_reads_and_fixes_is_explained_in_one_sentence(tmp_path, ba
     (episode,) = episodes(rules, pa.concat_tables([reads, fixes]))
     assert episode.explanation() == (
         "AB12CDE (registered to the subject) was read once by 1 camera "
-        "and the subject's GPS tag was fixed once inside red-light district between Mon 01 Jun 2026 23:00:00 BST and Mon 01 Jun 2026 23:10:00 BST, "
+        "and the subject's GPS tag was fixed once inside red-light district "
+        "between Mon 01 Jun 2026 23:00:00 BST and Mon 01 Jun 2026 23:10:00 BST, "
         "while condition 1 (version 1) of order PBO/SRO/1 applied "
         "(some fixes are inside only within their stated accuracy)."
     )
