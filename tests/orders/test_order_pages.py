@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from lantern.governance.models import AuditEntry
 from lantern.intel.models import Person
@@ -216,3 +219,33 @@ def test_partners_see_no_orders_or_alerts(client_for, alert):
         f"/orders/{alert.order_id}/",
     ):
         assert client.get(url).status_code == 403
+
+
+FIELDS = [
+    "reference",
+    "order_type",
+    "subject",
+    "made_on",
+    "effective_from",
+    "expires_on",
+    "zone_name",
+    "zone_geojson",
+    "windows",
+    "vehicles",
+    "notify_within_days",
+    "other_conditions",
+    "officer_in_charge",
+]
+
+
+@hsettings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(values=st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=300), max_size=len(FIELDS)))
+def test_any_order_form_input_is_answered_with_the_form_or_an_order_never_an_error(
+    client_for, subject, values
+):
+    response = client_for("analyst").post(
+        "/orders/new/", _order_form(subject, **{k: v.replace("\x00", "") for k, v in values.items()})
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "Please check the form" in response.content.decode()
