@@ -99,7 +99,7 @@ def _file_late(order, condition, items: list[Known], kind, today: date, actor, r
             source_id=item.evidence[:120],
             vrm=item.key.removeprefix("vrm:") if what == "vehicle" else "",
             basis="linked",
-            match=item.evidence_kind,
+            match=item.evidence_kind[:40],
             confidence=0.8,
         )
         explanation = (
@@ -202,7 +202,7 @@ def _file_contacts(order: Order, condition: OrderCondition, actor, result: DutyR
             at=event.occurred_from,
             source_id=str(event_id),
             basis="subject",
-            match=event.kind,
+            match=event.kind[:40],
             confidence=0.8,
         )
         explanation = (

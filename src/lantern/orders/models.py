@@ -178,7 +178,7 @@ class AlertEvidence(models.Model):
     vrm = models.CharField(max_length=20, blank=True)
     matched_vrm = models.CharField(max_length=20, blank=True)
     basis = models.CharField(max_length=12, blank=True)
-    match = models.CharField(max_length=20, blank=True)
+    match = models.CharField(max_length=40, blank=True)
     confidence = models.FloatField()
     accuracy_m = models.FloatField(null=True, blank=True)
 
