@@ -67,7 +67,7 @@ def _parse(argv) -> argparse.Namespace:
     parser.add_argument("--chunk-rows", type=int, default=2_000_000, help="rows per Parquet file")
     parser.add_argument("--baseline-reads", type=int, default=200_000)
     parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-    parser.add_argument("--repeat", type=int, default=3, help="timed screens (the best is reported)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed screens (the best is reported)")
     parser.add_argument("--out", help="keep the generated lake here")
     return parser.parse_args(argv)
 

@@ -32,7 +32,7 @@ from lantern.engine.screening.plates import plate_variants
 FOREVER_US = 2**62
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OrderRule:
     order_id: str
     reference: str
@@ -42,7 +42,7 @@ class OrderRule:
     end_us: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ZoneRule:
     """One version of one exclusion-zone condition, limited to when its order is in force."""
 
@@ -58,7 +58,7 @@ class ZoneRule:
     end_us: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VehicleRule:
     order: int
     vrm: str
@@ -127,7 +127,7 @@ class _Memo:
 
     def __init__(self) -> None:
         self.zones: dict[str, shapely.Geometry] = {}
-        self.windows: dict[str, tuple[tuple[Window, ...], int]] = {}
+        self.windows: dict[object, tuple[tuple[Window, ...], int]] = {}
         self.mask_rows: list[np.ndarray] = []
         self._masks: dict[bytes, int] = {}
 
@@ -140,7 +140,7 @@ class _Memo:
         return self.zones[key]
 
     def window(self, value: object) -> tuple[tuple[Window, ...], int]:
-        key = json.dumps(value)
+        key = _window_key(value)
         if key not in self.windows:
             windows = parse_windows(value)
             mask = week_mask(windows)
@@ -149,6 +149,18 @@ class _Memo:
                 self.mask_rows.append(mask)
             self.windows[key] = (windows, self._masks[mask.tobytes()])
         return self.windows[key]
+
+
+def _window_key(value: object) -> object:
+    """A cheap key for the usual shape (a short list of small dicts); JSON text for anything else."""
+    if isinstance(value, list) and all(isinstance(w, dict) and len(w) <= 3 for w in value):
+        key = tuple((w.get("start"), w.get("end"), tuple(w.get("days") or ())) for w in value)
+        try:
+            hash(key)
+            return key
+        except TypeError:  # a list where a time should be: the parser will say so
+            pass
+    return json.dumps(value)
 
 
 def compile_rules(orders: Iterable[dict]) -> RuleSet:
