@@ -171,3 +171,22 @@ def test_plate_variants_cover_each_confusable_character():
     expected = {"AB12CDE", "A812CDE", "ABI2CDE", "A8I2CDE", "AB1ZCDE", "A81ZCDE", "ABIZCDE", "A8IZCDE"}
     assert set(plate_variants("AB12CDE")) == expected
     assert plate_variants("XY99XYX") == ["XY99XYX"]
+
+
+@given(
+    orders=st.lists(
+        st.dictionaries(
+            st.sampled_from(["order_id", "in_force_from", "in_force_to", "zones", "vehicles", "timezone"]),
+            json_values,
+            max_size=6,
+        ),
+        max_size=3,
+    )
+)
+def test_compiling_any_rules_either_works_or_names_the_order(orders):
+    from lantern.engine.screening.rules import compile_rules
+
+    try:
+        compile_rules(orders)
+    except SpecError as exc:
+        assert str(exc).startswith("order ")

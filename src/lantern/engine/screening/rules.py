@@ -167,11 +167,15 @@ def compile_rules(orders: Iterable[dict]) -> RuleSet:
     rules = RuleSet()
     memo = _Memo()
     for data in orders:
-        reference = str(data.get("reference") or data.get("order_id"))
+        reference = str(data.get("reference") or data.get("order_id")) if isinstance(data, dict) else "?"
         try:
             _compile_order(rules, data, memo)
         except SpecError as exc:
             raise SpecError(f"order {reference}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SpecError(
+                f"order {reference}: the rules are malformed ({type(exc).__name__}: {exc})."
+            ) from None
     rules.masks = np.array(memo.mask_rows, dtype=bool).reshape(len(memo.mask_rows), 7 * 1440)
     rules.index()
     rules.watch_table()  # built once here: part of compiling, reused by every screen of these rules
