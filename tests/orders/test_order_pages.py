@@ -49,6 +49,12 @@ def subject(demo_world):
     return Person.objects.exclude(orders__isnull=False).first()
 
 
+def test_the_person_page_offers_to_record_an_order_to_those_who_may(client_for, subject):
+    link = f"/orders/new/?subject={subject.pk}"
+    assert link in client_for("analyst").get(f"/people/{subject.pk}/").content.decode()
+    assert link not in client_for("officer").get(f"/people/{subject.pk}/").content.decode()
+
+
 def test_an_analyst_records_an_order_with_a_zone_vehicles_and_other_conditions(client_for, subject):
     response = client_for("analyst").post("/orders/new/", _order_form(subject), follow=True)
     order = Order.objects.get(reference="PAGE/SRO/1")

@@ -30,7 +30,7 @@ from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.intel.services import SYSTEM, Actor
 from lantern.orders import duties
-from lantern.orders.alerts import episodes_file
+from lantern.orders.alerts import Filed, episodes_file
 from lantern.orders.models import ScreenedFile, ScreenedOrder, ScreeningRun
 from lantern.orders.notify import alert_notify
 from lantern.orders.snapshot import cameras_table, fingerprint, order_rules, screened_orders, sightings_table
@@ -117,56 +117,64 @@ def _screen(run: ScreeningRun, period: Period, backend: Backend, actor: Actor, s
     orders = list(screened_orders())
     rules = {str(o.pk): order_rules(o) for o in orders}
     prints = {key: fingerprint(value) for key, value in rules.items()}
+    files = {kind: lake_files(kind, period) for kind in ("reads", "tracks")}
+    cameras = cameras_table()
+    filed = Filed()
+    screened: set[Path] = set()
+    for keys, evidence in _passes(period, rules, prints, files):
+        say(f"Screening {sum(map(len, evidence.values()))} lake file(s) against {len(keys)} order(s).")
+        compiled = compile_rules(rules[k] for k in keys)
+        subjects = {rules[k]["subject_id"] for k in keys}
+        found = _screen_pass(run, compiled, evidence, cameras, sightings_table(subjects), backend, period)
+        part = episodes_file(episodes(compiled, found), actor=actor)
+        filed.new += part.new
+        filed.updated += part.updated
+        screened.update(evidence["reads"] + evidence["tracks"])
+    duty = duties.check_all(orders, today=today, actor=actor)
+    run.files = len(screened)
+    run.reads = sum(pq.read_metadata(f).num_rows for f in screened.intersection(files["reads"]))
+    run.fixes = sum(pq.read_metadata(f).num_rows for f in screened.intersection(files["tracks"]))
+    run.alerts_new = len(filed.new) + len(duty.new)
+    run.alerts_updated = filed.updated + duty.updated
+    _remember(run, files, prints)
+    for alert in [*filed.new, *duty.new]:
+        alert_notify(alert)
+
+
+def _passes(period: Period, rules: dict, prints: dict, files: dict[str, list[Path]]):
+    """(order keys, files) to screen: everything in a given period; otherwise new files against
+    every order, and all files against orders whose rules changed since they were last screened."""
+    if period.given:
+        return [(list(rules), files)]
     stored = {str(k): v for k, v in ScreenedOrder.objects.values_list("order_id", "fingerprint")}
     changed = [key for key in rules if stored.get(key) != prints[key]]
-    unchanged = [key for key in rules if key not in changed]
-    files = {kind: lake_files(kind, period) for kind in ("reads", "tracks")}
+    unchanged = [key for key in rules if stored.get(key) == prints[key]]
     done = {p: (s, m) for p, s, m in ScreenedFile.objects.values_list("path", "size", "mtime_ns")}
     new = {kind: [f for f in paths if done.get(str(f)) != _stamp(f)] for kind, paths in files.items()}
-    passes = [(list(rules), files)] if period.given else [(changed, files), (unchanged, new)]
-    cameras = cameras_table()
-    filed_new, updated = [], 0
-    for keys, evidence in passes:
-        if not keys:
-            continue
-        compiled = compile_rules(rules[k] for k in keys)
-        reads = [str(f) for f in evidence["reads"]]
-        tracks = [str(f) for f in evidence["tracks"]]
-        say(
-            f"Screening {len(reads)} read file(s) and {len(tracks)} track file(s) "
-            f"against {len(keys)} order(s)."
-        )
-        read_result = screen_reads(compiled, reads, cameras, backend)
-        hits = [read_result.hits, screen_fixes(compiled, tracks, backend)]
-        run.files += len(reads) + len(tracks)
-        run.reads += sum(pq.read_metadata(f).num_rows for f in reads)
-        run.fixes += sum(pq.read_metadata(f).num_rows for f in tracks)
-        run.candidates += read_result.candidates
-        for camera, n in read_result.unknown_cameras.items():
-            run.unknown_cameras[camera] = run.unknown_cameras.get(camera, 0) + n
-        subjects = {rules[k]["subject_id"] for k in keys}
-        hits.append(screen_sightings(compiled, sightings_table(subjects)))
-        table = period.filter(pa.concat_tables(hits))
-        run.hits += table.num_rows
-        filed = episodes_file(episodes(compiled, table), actor=actor)
-        filed_new += filed.new
-        updated += filed.updated
-    duty = duties.check_all(orders, today=today, actor=actor)
-    filed_new += duty.new
-    updated += duty.updated
-    run.alerts_new = len(filed_new)
-    run.alerts_updated = updated
+    return [(keys, evidence) for keys, evidence in ((changed, files), (unchanged, new)) if keys]
+
+
+def _screen_pass(run, compiled, evidence, cameras, sightings, backend, period: Period) -> pa.Table:
+    reads = screen_reads(compiled, [str(f) for f in evidence["reads"]], cameras, backend)
+    fixes = screen_fixes(compiled, [str(f) for f in evidence["tracks"]], backend)
+    run.candidates += reads.candidates
+    for camera, n in reads.unknown_cameras.items():
+        run.unknown_cameras[camera] = run.unknown_cameras.get(camera, 0) + n
+    found = period.filter(pa.concat_tables([reads.hits, fixes, screen_sightings(compiled, sightings)]))
+    run.hits += found.num_rows
+    return found
+
+
+def _remember(run: ScreeningRun, files: dict[str, list[Path]], prints: dict[str, str]) -> None:
+    """Every file as screened against every order's present rules, for the next run to skip."""
     with transaction.atomic():
-        for kind_files in files.values():
-            for path in kind_files:
-                size, mtime_ns = _stamp(path)
-                ScreenedFile.objects.update_or_create(
-                    path=str(path), defaults={"size": size, "mtime_ns": mtime_ns, "run": run}
-                )
+        for path in files["reads"] + files["tracks"]:
+            size, mtime_ns = _stamp(path)
+            ScreenedFile.objects.update_or_create(
+                path=str(path), defaults={"size": size, "mtime_ns": mtime_ns, "run": run}
+            )
         for key, value in prints.items():
             ScreenedOrder.objects.update_or_create(order_id=key, defaults={"fingerprint": value, "run": run})
-    for alert in filed_new:
-        alert_notify(alert)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -16,6 +16,7 @@ def lantern(request) -> dict:
         "can_import": bool(user) and has_capability(user, Capability.BULK_IMPORT),
         "can_view_orders": bool(user) and has_capability(user, Capability.VIEW_ORDERS),
         "can_review_alerts": bool(user) and has_capability(user, Capability.REVIEW_ALERTS),
+        "can_manage_orders": bool(user) and has_capability(user, Capability.MANAGE_ORDERS),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
