@@ -1,7 +1,7 @@
 """The analyses `lantern demo` runs after building the world.
 
 Each later engine (screening, resolution, risk, hotspots) registers a callable here that runs it
-over the store and returns a one-line summary. None exist yet in the foundation.
+over the store and returns a one-line summary; the orders app registers screening (`orders/apps.py`).
 """
 
 from __future__ import annotations
