@@ -40,7 +40,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _run(kind: str, path: Path, user=None) -> ImportRun:
+def import_run_start(kind: str, path: Path, user=None) -> ImportRun:
     return ImportRun.objects.create(
         kind=kind,
         file_name=path.name[:255],
@@ -51,7 +51,7 @@ def _run(kind: str, path: Path, user=None) -> ImportRun:
     )
 
 
-def _finish(
+def import_run_finish(
     run: ImportRun, *, rows: int, filed: int, known: int, quarantined: list[Quarantined], via: str
 ) -> None:
     with transaction.atomic():
@@ -103,7 +103,7 @@ def import_cameras(path: Path, *, via: str = "", user=None) -> str:
             f"{path}: no column for {', '.join(missing)} (columns: {', '.join(table.headers)}); "
             "name them camera_id, lat, lon, description."
         )
-    run = _run(ImportKind.CAMERAS, path, user)
+    run = import_run_start(ImportKind.CAMERAS, path, user)
     actor = Actor(user=user, via=via)
     quarantined, filed, known, rows = [], 0, 0, 0
     for chunk in table.chunks(1000):
@@ -131,7 +131,7 @@ def import_cameras(path: Path, *, via: str = "", user=None) -> str:
                 continue
             filed += created
             known += not created
-    _finish(run, rows=rows, filed=filed, known=known, quarantined=quarantined, via=via)
+    import_run_finish(run, rows=rows, filed=filed, known=known, quarantined=quarantined, via=via)
     return f"Cameras: {filed} new, {known} already held, {len(quarantined)} quarantined (run {run.pk})"
 
 
@@ -152,7 +152,7 @@ def _columns_of(message: str) -> str:
 
 def import_lake(kind: str, path: Path, *, via: str = "", user=None) -> str:
     """Reads or tracks into the lake; the lake directory is settings.LAKE_DIR."""
-    run = _run(kind, path, user)
+    run = import_run_start(kind, path, user)
     cameras = set(Camera.objects.values_list("camera_id", flat=True)) if kind == "reads" else None
     try:
         with progress_bar(f"Import {kind}", open_table(path).count_rows()) as advance:
@@ -166,7 +166,7 @@ def import_lake(kind: str, path: Path, *, via: str = "", user=None) -> str:
     except (IngestError, TableFormatError) as exc:
         _fail(run, str(exc))
         raise ImportFailed(f"{path}: {exc}") from None
-    _finish(
+    import_run_finish(
         run,
         rows=result.rows,
         filed=result.written,

@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from lantern.engine.lake_ingest import Quarantined
-from lantern.evidence.importers import _finish, _run
+from lantern.evidence.importers import import_run_finish, import_run_start
 from lantern.intake.models import ImportKind
 from lantern.intel.importers import ImportFailed
 from lantern.intel.models import Person
@@ -42,7 +43,7 @@ def import_orders(path: Path, *, via: str = "", user=None) -> str:
         data = data["orders"]
     if not isinstance(data, list):
         raise ImportFailed(f'{path}: expected a list of orders (or {{"orders": [...]}}).')
-    run = _run(ImportKind.ORDERS, path, user)
+    run = import_run_start(ImportKind.ORDERS, path, user)
     actor = Actor(user=user, via=via)
     filed = known = 0
     quarantined = []
@@ -55,7 +56,7 @@ def import_orders(path: Path, *, via: str = "", user=None) -> str:
             continue
         filed += created
         known += not created
-    _finish(run, rows=len(data), filed=filed, known=known, quarantined=quarantined, via=via)
+    import_run_finish(run, rows=len(data), filed=filed, known=known, quarantined=quarantined, via=via)
     return f"Orders: {filed} new, {known} already held, {len(quarantined)} quarantined (run {run.pk})"
 
 
@@ -90,7 +91,7 @@ def _subject(value: object) -> Person:
     if value.get("person_id"):
         try:
             person = Person.objects.filter(pk=str(value["person_id"])).first()
-        except Exception:  # a malformed UUID
+        except (ValidationError, ValueError):  # not a UUID
             person = None
     elif value.get("source") and value.get("record_id"):
         person = Person.objects.filter(
