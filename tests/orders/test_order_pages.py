@@ -206,6 +206,19 @@ def test_dismissing_needs_a_reason_and_every_step_is_audited(client_for, alert):
     assert AuditEntry.objects.filter(object_id=str(alert.pk), action="update").count() == 2
 
 
+def test_an_alert_is_assigned_to_a_named_reviewer(client_for, alert, users):
+    client = client_for("supervisor")
+    refused = client.post(f"/orders/alerts/{alert.pk}/", {"action": "assign"})
+    assert "Choose who is to review the alert" in refused.content.decode()
+    partner = client.post(
+        f"/orders/alerts/{alert.pk}/", {"action": "assign", "assignee": users["partner"].pk}
+    )
+    assert "Select a valid choice" in partner.content.decode()
+    client.post(f"/orders/alerts/{alert.pk}/", {"action": "assign", "assignee": users["officer"].pk})
+    alert.refresh_from_db()
+    assert alert.assigned_to == users["officer"] and alert.status == "under_review"
+
+
 def test_the_queue_filters_and_its_csv_is_safe_to_open_in_a_spreadsheet(client_for, alert):
     client = client_for("analyst")
     assert str(alert.pk) not in client.get("/orders/alerts/?status=dismissed").content.decode()

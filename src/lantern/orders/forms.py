@@ -227,6 +227,27 @@ class AlertFilterForm(forms.Form):
     mine = forms.BooleanField(label="Assigned to me", required=False)
 
 
+REVIEWER_ROLES = ("officer", "analyst", "supervisor")
+
+
+def _reviewers():
+    users = get_user_model().objects.filter(is_active=True, groups__name__in=REVIEWER_ROLES)
+    return users.distinct().order_by("username")
+
+
 class AlertActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("assign_me", "assign to me"), *BreachAlert.Status.choices])
+    action = forms.ChoiceField(
+        choices=[
+            ("assign_me", "assign to me"),
+            ("assign", "assign to the person below"),
+            *BreachAlert.Status.choices,
+        ]
+    )
+    assignee = forms.ModelChoiceField(label="Assign to", required=False, queryset=_reviewers())
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose who is to review the alert.")
+        return data

@@ -285,8 +285,9 @@ def alert_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
         try:
-            if action == "assign_me":
-                alert_assign(alert=alert, user=request.user, actor=_actor(request))
+            if action in ("assign_me", "assign"):
+                who = request.user if action == "assign_me" else form.cleaned_data["assignee"]
+                alert_assign(alert=alert, user=who, actor=_actor(request))
             else:
                 alert_review(
                     alert=alert, status=action, reason=form.cleaned_data["reason"], actor=_actor(request)
