@@ -92,7 +92,7 @@ def test_gps_fixes_are_checked_and_written(db, lake, tmp_path):
     path = tmp_path / "tracks.csv"
     path.write_text(
         "device_id,subject_record_id,lat,lon,fixed_at,accuracy_m\n"
-        "TAG1,REC1,52.585,-0.245,2026-10-25T22:00:00Z,8\n"
+        "TAG1,REC1,52.585,-0.245,2026-10-25T22:00:00.7Z,8\n"
         "TAG1,REC1,-0.245,52.585,2026-10-25T22:01:00Z,8\n"
         "TAG1,REC1,52.585,-0.245,2026-10-25T22:02:00,8\n"
         "TAG1,REC1,52.585,-0.245,2026-10-25T22:03:00Z,-5\n"
