@@ -280,7 +280,11 @@ def _write(con: duckdb.DuckDBPyConnection, kind: Kind, lake: Path, result: Inges
     ]
     existing = [str(p) for d in days for p in (lake / kind.name / f"date={d.isoformat()}").glob("*.parquet")]
     if existing:
-        key = "read_id" if kind is READS else "device_id || '@' || CAST(epoch_us(fixed_at) // 1000000 AS VARCHAR)"
+        key = (
+            "read_id"
+            if kind is READS
+            else "device_id || '@' || CAST(epoch_us(fixed_at) // 1000000 AS VARCHAR)"
+        )
         files = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in existing) + "]"
         con.execute(
             f"DELETE FROM fresh WHERE {kind.key} IN "

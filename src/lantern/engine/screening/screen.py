@@ -69,34 +69,44 @@ def screen_reads(rules: RuleSet, files: Sequence[str], cameras: pa.Table, backen
     if candidates.num_rows == 0:
         return ReadScreening(_empty_hits(), 0)
     watch = candidates.column("watch").to_numpy()
-    vehicle_order = np.array([v.order for v in rules.vehicles], dtype=np.int64)
-    row, zone = _pair_with_zones(rules, vehicle_order[watch])
-    at = _micros(candidates.column("seen_at"))[row]
-    vehicles = rules.vehicles
-    v_start = np.array([v.start_us for v in vehicles], dtype=np.int64)[watch[row]]
-    v_end = np.array([v.end_us for v in vehicles], dtype=np.int64)[watch[row]]
-    keep = (at >= v_start) & (at < v_end) & _in_force(rules, zone, at) & _in_windows(rules, zone, at)
-    row, zone, at = row[keep], zone[keep], at[keep]
+    row, zone, at = _reads_in_time(rules, candidates, watch)
     lat, lon, unknown = _camera_points(candidates.column("camera_id"), cameras, row)
     known = ~np.isnan(lat)
     row, zone, at, lat, lon = row[known], zone[known], at[known], lat[known], lon[known]
     inside = _points_in_zones(rules, zone, lon, lat)
     row, zone, at, lat, lon = row[inside], zone[inside], at[inside], lat[inside], lon[inside]
-    taken = candidates.take(pa.array(row, pa.int64()))
+    hits = _read_hits(rules, candidates.take(pa.array(row, pa.int64())), watch[row], zone, at, lat, lon)
+    return ReadScreening(_best_per_evidence(hits), candidates.num_rows, unknown)
+
+
+def _reads_in_time(rules: RuleSet, candidates: pa.Table, watch: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(candidate row, zone, instant) for each zone of the read's order whose version and window
+    apply at the read's instant, while the vehicle was registered (or linked)."""
+    vehicle_order = np.array([v.order for v in rules.vehicles], dtype=np.int64)
+    row, zone = _pair_with_zones(rules, vehicle_order[watch])
+    at = _micros(candidates.column("seen_at"))[row]
+    v_start = np.array([v.start_us for v in rules.vehicles], dtype=np.int64)[watch[row]]
+    v_end = np.array([v.end_us for v in rules.vehicles], dtype=np.int64)[watch[row]]
+    keep = (at >= v_start) & (at < v_end) & _in_force(rules, zone, at) & _in_windows(rules, zone, at)
+    return row[keep], zone[keep], at[keep]
+
+
+def _read_hits(rules: RuleSet, taken: pa.Table, watch: np.ndarray, zone, at, lat, lon) -> pa.Table:
+    vehicles = rules.vehicles
     read_vrm = taken.column("vrm")
-    matched = pa.array([vehicles[w].vrm for w in watch[row]], pa.string())
+    matched = pa.array([vehicles[w].vrm for w in watch], pa.string())
     exact = pc.equal(read_vrm, matched).to_numpy(zero_copy_only=False)
-    basis = np.array([vehicles[w].basis for w in watch[row]], dtype=object)
-    confidence = np.nan_to_num(taken.column("confidence").to_numpy(zero_copy_only=False), nan=1.0)
+    basis = np.array([vehicles[w].basis for w in watch], dtype=object)
+    confidence = taken.column("confidence").to_numpy(zero_copy_only=False).astype(np.float64)
+    confidence = np.nan_to_num(confidence, nan=1.0)
     confidence = np.where(confidence > 1, confidence / 100, confidence)
-    confidence = (
-        confidence * np.where(exact, 1.0, MISREAD_FACTOR) * np.where(basis == "linked", LINKED_FACTOR, 1.0)
-    )
-    hits = pa.table(
+    confidence *= np.where(exact, 1.0, MISREAD_FACTOR) * np.where(basis == "linked", LINKED_FACTOR, 1.0)
+    n = len(watch)
+    return pa.table(
         {
             "order": pa.array(np.array([rules.zones[z].order for z in zone], dtype=np.int32)),
             "zone": pa.array(zone.astype(np.int32)),
-            "kind": pa.array(["read"] * len(row), pa.string()),
+            "kind": pa.array(["read"] * n, pa.string()),
             "evidence_id": taken.column("read_id"),
             "at_us": pa.array(at),
             "source_id": taken.column("camera_id"),
@@ -107,11 +117,10 @@ def screen_reads(rules: RuleSet, files: Sequence[str], cameras: pa.Table, backen
             "basis": pa.array(basis.tolist(), pa.string()),
             "match": pa.array(np.where(exact, "exact", "possible misread").tolist(), pa.string()),
             "confidence": pa.array(np.round(confidence, 4)),
-            "accuracy_m": pa.nulls(len(row), pa.float64()),
+            "accuracy_m": pa.nulls(n, pa.float64()),
         },
         schema=HIT_SCHEMA,
     )
-    return ReadScreening(_best_per_evidence(hits), candidates.num_rows, unknown)
 
 
 def screen_fixes(rules: RuleSet, files: Sequence[str], backend: Backend) -> pa.Table:
