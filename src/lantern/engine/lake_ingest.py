@@ -55,6 +55,7 @@ class Kind:
     optional: tuple[str, ...]
     time: str
     key: str  # the column that makes a row unique in the lake
+    stored_key: str  # the same key computed from a file already in the lake
     checks: str  # SQL: a CASE expression giving the reason (NULL when valid) over the text columns
     values: str  # SQL: the typed columns of a valid row
 
@@ -90,6 +91,7 @@ READS = Kind(
     optional=("confidence",),
     time="seen_at",
     key="read_id",
+    stored_key="read_id",
     checks=_case(
         [
             ("read_id IS NULL", "'read_id|read_id is empty'"),
@@ -123,6 +125,7 @@ TRACKS = Kind(
     optional=("accuracy_m",),
     time="fixed_at",
     key="fix_key",
+    stored_key="device_id || '@' || CAST(epoch_us(fixed_at) // 1000000 AS VARCHAR)",
     checks=_case(
         [
             ("device_id IS NULL", "'device_id|the device is empty'"),
@@ -280,11 +283,7 @@ def _write(con: duckdb.DuckDBPyConnection, kind: Kind, lake: Path, result: Inges
     ]
     existing = [str(p) for d in days for p in (lake / kind.name / f"date={d.isoformat()}").glob("*.parquet")]
     if existing:
-        key = (
-            "read_id"
-            if kind is READS
-            else "device_id || '@' || CAST(epoch_us(fixed_at) // 1000000 AS VARCHAR)"
-        )
+        key = kind.stored_key
         files = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in existing) + "]"
         con.execute(
             f"DELETE FROM fresh WHERE {kind.key} IN "
