@@ -59,7 +59,7 @@ def settings() -> SettingsCreator:
         unique_id_column_name="unique_id",
         comparisons=[
             _forename(),
-            cl.ForenameSurnameComparison("first_name", "surname"),
+            cl.ForenameSurnameComparison("first_name", "surname").configure(term_frequency_adjustments=True),
             cl.DateOfBirthComparison("dob", input_is_string=True),
             cl.PostcodeComparison("postcode"),
             cl.JaroWinklerAtThresholds("address", [0.95, 0.88]),
@@ -83,6 +83,7 @@ BLOCKING_COLUMNS: list[tuple[str, ...]] = [
     ("vrm",),
     ("email",),
     ("dob", "postcode"),
+    ("postcode", "address"),
 ]
 BLOCKING = [block_on(*columns) for columns in BLOCKING_COLUMNS]
 
@@ -135,6 +136,7 @@ def train(db: DuckDBAPI, records: pa.Table, seed: int = 1) -> Linker:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
     return linker
 
 
