@@ -135,7 +135,8 @@ def train(db: DuckDBAPI, records: pa.Table, seed: int = 1) -> Linker:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    # Not surname alone: a common surname makes tens of millions of training pairs.
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname", "first_name"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
     return linker
 
