@@ -189,3 +189,15 @@ def test_an_unreadable_orders_file_says_why(db, tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         _import("orders", path)
+
+
+def test_a_reads_import_run_and_its_quarantine_show_on_the_imports_pages(db, lake, tmp_path, client_for):
+    path = tmp_path / "reads.csv"
+    path.write_text("read_id,vrm,camera_id,seen_at\nr1,AB12CDE,PB-404,2026-10-25T01:30:00Z\n")
+    _import("reads", path)
+    run = ImportRun.objects.get(kind="reads")
+    client = client_for("analyst")
+    page = client.get(f"/imports/{run.pk}/").content.decode()
+    assert "camera PB-404 is not known" in page
+    download = client.get(f"/imports/{run.pk}/quarantine.csv").content.decode("utf-8-sig")
+    assert "PB-404" in download and "is not known" in download

@@ -50,21 +50,25 @@ def subject(demo_world) -> Person:
     return Person.objects.exclude(orders__isnull=False).first()
 
 
-@pytest.fixture
-def order(subject) -> Order:
+def make_order(subject, reference: str, conditions, order_type="SRO", expires_on=None) -> Order:
     made, _ = order_create(
-        reference="T/SRO/1",
-        order_type="SRO",
+        reference=reference,
+        order_type=order_type,
         subject=subject,
         applicant="Police",
         court="Court",
         made_on=date(2026, 3, 1),
         effective_from=date(2026, 3, 1),
-        expires_on=date(2027, 2, 28),
-        conditions=[zone(), vehicles("AB12CDE")],
+        expires_on=expires_on,
+        conditions=conditions,
         actor=ACTOR,
     )
     return made
+
+
+@pytest.fixture
+def order(subject) -> Order:
+    return make_order(subject, "T/SRO/1", [zone(), vehicles("AB12CDE")], expires_on=date(2027, 2, 28))
 
 
 @pytest.fixture
@@ -92,17 +96,7 @@ def test_a_bad_zone_is_refused_naming_the_order_and_condition(subject):
     with pytest.raises(
         StoreError, match="order T/SRO/9, condition 1: zone polygon 1 ring 1: the ring is not closed"
     ):
-        order_create(
-            reference="T/SRO/9",
-            order_type="SRO",
-            subject=subject,
-            applicant="P",
-            court="C",
-            made_on=date(2026, 3, 1),
-            effective_from=date(2026, 3, 1),
-            expires_on=None,
-            conditions=[bad],
-        )
+        make_order(subject, "T/SRO/9", [bad])
 
 
 def test_a_variation_keeps_each_version_with_its_dates(order):
@@ -116,6 +110,10 @@ def test_a_variation_keeps_each_version_with_its_dates(order):
     assert order.status == Order.Status.VARIED
     with pytest.raises(StoreError, match="a version already starts on or after"):
         order_vary(order=order, effective_on=date(2026, 6, 1), changes=[zone()], actor=ACTOR)
+    with pytest.raises(
+        StoreError, match="condition 7 is not in force on 2026-08-01, so it cannot be removed"
+    ):
+        order_vary(order=order, effective_on=date(2026, 8, 1), changes=[], removed=[7], actor=ACTOR)
 
 
 def test_late_reads_join_their_episode_and_a_variation_rescreens_old_reads(order, lake, tmp_path):
@@ -182,16 +180,8 @@ def test_a_vehicle_linked_to_the_subject_and_not_notified_in_time_is_a_potential
 def test_an_event_linking_the_subject_and_a_named_person_breaches_no_contact(subject, db):
     victim = Person.objects.exclude(pk=subject.pk).first()
     spec = {"people": [{"person_id": str(victim.pk), "name": victim.label}]}
-    order_create(
-        reference="T/SHPO/2",
-        order_type="SHPO",
-        subject=subject,
-        applicant="P",
-        court="C",
-        made_on=date(2026, 3, 1),
-        effective_from=date(2026, 3, 1),
-        expires_on=None,
-        conditions=[ConditionInput(1, ConditionKind.NO_CONTACT, "No contact with V.", spec)],
+    make_order(
+        subject, "T/SHPO/2", [ConditionInput(1, ConditionKind.NO_CONTACT, "No contact with V.", spec)], "SHPO"
     )
     source = source_ensure(code="t-src", name="Test source", kind="police", actor=ACTOR)
     event_record(

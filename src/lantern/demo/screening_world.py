@@ -9,7 +9,6 @@ the order took effect). ``truth`` lists the planted breach ids and the near-miss
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -283,6 +282,3 @@ def write_fixes(
 
 def files_under(folder: Path) -> list[str]:
     return sorted(str(p) for p in folder.rglob("*.parquet"))
-
-
-__all__ = ["build_world", "files_under", "os", "write_fixes", "write_reads"]

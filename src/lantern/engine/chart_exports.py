@@ -10,13 +10,14 @@ attribute names are PascalCase. Text from the store is escaped by ElementTree, a
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+
+from lantern.engine.safe_csv import csv_text
 
 ICONS = {  # Analyst's Notebook's standard icon types
     "person": "Person",
@@ -84,21 +85,21 @@ def to_graphml(graph: nx.Graph) -> bytes:
 
 
 def to_csv(graph: nx.Graph) -> str:
-    """One row per link: both ends with their kinds and labels, and the kinds of link."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["from_id", "from_kind", "from_label", "to_id", "to_kind", "to_label", "link_kinds", "date"]
-    )
+    """One row per link: both ends with their kinds and labels, and the kinds of link (formula-safe)."""
+    headers = ["from_id", "from_kind", "from_label", "to_id", "to_kind", "to_label", "link_kinds", "date"]
+    rows = []
     for a, b, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
         na, nb = graph.nodes[a], graph.nodes[b]
-        row = [a, na.get("kind"), na.get("label"), b, nb.get("kind"), nb.get("label"),
-               ", ".join(sorted(data.get("kinds", ()))), data.get("date", "")]  # fmt: skip
-        writer.writerow([_safe(v) for v in row])
-    return out.getvalue()
-
-
-def _safe(value: object) -> str:
-    """Formula-safe for spreadsheets: a leading = + - @ is prefixed with an apostrophe."""
-    text = _text(value if value is not None else "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        kinds = ", ".join(sorted(data.get("kinds", ())))
+        row = [
+            a,
+            na.get("kind"),
+            na.get("label"),
+            b,
+            nb.get("kind"),
+            nb.get("label"),
+            kinds,
+            data.get("date", ""),
+        ]
+        rows.append([_text(v if v is not None else "") for v in row])
+    return csv_text(headers, rows)

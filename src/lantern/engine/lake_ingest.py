@@ -20,6 +20,7 @@ Files are written under a temporary name and renamed, so screening never sees ha
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -205,8 +206,6 @@ def ingest(
     now_us: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
-    import time
-
     kind = KINDS[kind_name]
     table = open_table(path)
     mapping = match_columns(table.headers, kind)

@@ -52,7 +52,7 @@ def check_all(orders: list[Order], *, today: date, actor: Actor = SYSTEM) -> Dut
     for order in orders:
         for condition in order.conditions.all():
             if condition.kind == ConditionKind.VEHICLE_NOTIFICATION:
-                items = [k for k in known_vehicles(order.subject_id) if not _registered_in_time(order, k)]
+                items = [k for k in known_vehicles(order.subject_id) if not registered_in_time(order, k)]
                 _file_late(order, condition, items, AlertKind.VEHICLE_NOT_NOTIFIED, today, actor, result)
             elif condition.kind == ConditionKind.NAME_ADDRESS_NOTIFICATION:
                 notified = {n["value"].lower() for n in condition.spec.get("notified") or []}
@@ -67,10 +67,12 @@ def _applies(condition: OrderCondition, day: date) -> bool:
     return condition.valid_from <= day and (condition.valid_to is None or day <= condition.valid_to)
 
 
-def _registered_in_time(order: Order, item: Known) -> bool:
+def registered_in_time(order: Order, item: Known) -> bool:
     """Registered under any version of the order's vehicle condition by the item's deadline."""
     vrm = item.key.removeprefix("vrm:")
-    for condition in order.conditions.filter(kind=ConditionKind.VEHICLE_NOTIFICATION):
+    for condition in order.conditions.all():  # prefetched by the callers: no query per vehicle
+        if condition.kind != ConditionKind.VEHICLE_NOTIFICATION:
+            continue
         days = int(condition.spec.get("notify_within_days") or 0)
         for vehicle in condition.spec.get("vehicles") or []:
             if vehicle["vrm"] != vrm:
@@ -190,8 +192,10 @@ def _file_contacts(order: Order, condition: OrderCondition, actor, result: DutyR
         "event_id", "entity_id"
     )
     names = dict(Entity.objects.filter(pk__in=people).values_list("pk", "label"))
+    shared = list(shared)
+    events = Event.objects.in_bulk([event_id for event_id, _ in shared])
     for event_id, person_id in shared:
-        event = Event.objects.get(pk=event_id)
+        event = events[event_id]
         if not _applies(condition, event.occurred_from.date()):
             continue
         row = AlertEvidence(

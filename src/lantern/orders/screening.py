@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import transaction
@@ -54,8 +55,6 @@ class Period:
         return not (self.until is not None and day > (self.until + timedelta(days=1)).date().isoformat())
 
     def filter(self, hits: pa.Table) -> pa.Table:
-        import pyarrow.compute as pc
-
         if self.since is not None:
             hits = hits.filter(pc.greater_equal(hits["at_us"], int(self.since.timestamp() * 1_000_000)))
         if self.until is not None:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from lantern.governance.roles import Capability, has_capability
+from lantern.orders.duties import deadline, known_vehicles, registered_in_time
 from lantern.orders.models import BreachAlert, ConditionKind, Order, OrderDocument, ScreeningRun
 
 EXPIRY_REMINDER_DAYS = 28
@@ -78,12 +79,12 @@ def reminders(user, *, today: date) -> list[Reminder]:
 
 def reminders_due(*, today: date) -> list[Reminder]:
     """Every reminder, for the service itself (`lantern reminders`); pages go through ``reminders``."""
-    from lantern.orders.duties import _registered_in_time, deadline, known_vehicles
-
     found = []
     horizon = today + timedelta(days=EXPIRY_REMINDER_DAYS)
-    live = Order.objects.filter(status__in=[Order.Status.ACTIVE, Order.Status.VARIED]).select_related(
-        "subject"
+    live = (
+        Order.objects.filter(status__in=[Order.Status.ACTIVE, Order.Status.VARIED])
+        .select_related("subject")
+        .prefetch_related("conditions")
     )
     for order in live.filter(expires_on__gte=today, expires_on__lte=horizon):
         found.append(
@@ -92,11 +93,12 @@ def reminders_due(*, today: date) -> list[Reminder]:
     for order in live.filter(conditions__kind=ConditionKind.VEHICLE_NOTIFICATION).distinct():
         days = max(
             int(c.spec.get("notify_within_days") or 0)
-            for c in order.conditions.filter(kind=ConditionKind.VEHICLE_NOTIFICATION)
+            for c in order.conditions.all()
+            if c.kind == ConditionKind.VEHICLE_NOTIFICATION
         )
         for item in known_vehicles(order.subject_id):
             due = deadline(item.first_known, days)
-            if today <= due <= horizon and not _registered_in_time(order, item):
+            if today <= due <= horizon and not registered_in_time(order, item):
                 found.append(
                     Reminder(
                         due,

@@ -156,6 +156,12 @@ def order_vary(
             f"order {order.reference}: the new expiry {new_expiry} is before the variation takes effect."
         )
     current = {c.number: c for c in conditions_in_force(order, effective_on)}
+    missing = sorted(set(removed) - set(current))
+    if missing:
+        raise StoreError(
+            f"order {order.reference}: condition {', '.join(map(str, missing))} is not in force on "
+            f"{effective_on}, so it cannot be removed."
+        )
     for number in [*removed, *(c.number for c in changes)]:
         later = order.conditions.filter(number=number, valid_from__gte=effective_on)
         if later.exists():

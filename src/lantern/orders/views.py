@@ -16,7 +16,7 @@ from lantern.evidence.models import Camera
 from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
-from lantern.governance.roles import Capability
+from lantern.governance.roles import Capability, has_capability
 from lantern.intel.services import Actor, StoreError
 from lantern.orders import selectors
 from lantern.orders.alerts import alert_assign, alert_review
@@ -108,8 +108,6 @@ def order_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 def _can(request: HttpRequest, what: str) -> bool:
-    from lantern.governance.roles import has_capability
-
     capability = Capability.MANAGE_ORDERS if what == "manage" else Capability.REVIEW_ALERTS
     return has_capability(request.user, capability)
 

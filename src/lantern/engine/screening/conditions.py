@@ -8,6 +8,7 @@ unclosed or self-intersecting ring, swapped coordinates or a zone outside the UK
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+
+from lantern.engine.normalise.errors import NormalisationError
+from lantern.engine.normalise.vrm import normalise_vrm
 
 DEFAULT_TIMEZONE = "Europe/London"
 UK_LAT = (49.0, 61.0)
@@ -298,8 +302,6 @@ def _zone_spec(spec: dict) -> dict:
 
 def json_geometry(geometry) -> dict:
     """GeoJSON with lists (not tuples), as it is stored and compared."""
-    import json
-
     return json.loads(shapely.to_geojson(geometry))
 
 
@@ -316,9 +318,6 @@ def _days(value: object) -> int:
 
 
 def _vehicle(item: object, i: int) -> dict:
-    from lantern.engine.normalise.errors import NormalisationError
-    from lantern.engine.normalise.vrm import normalise_vrm
-
     if isinstance(item, str):
         item = {"vrm": item}
     if not isinstance(item, dict):
