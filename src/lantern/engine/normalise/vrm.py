@@ -108,7 +108,10 @@ def vrm_confusion_key(raw_or_norm: str) -> str:
     text = require_text(raw_or_norm, InvalidVRM)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    key = "".join(_ANY_ALNUM.findall(text)).upper().translate(_CONFUSIONS)
+    key = "".join(_ANY_ALNUM.findall(text)).upper()
+    if not key.isascii():  # upper case can decompose a letter (Greek, say): fold again so keys are stable
+        key = "".join(_ANY_ALNUM.findall(unicodedata.normalize("NFKC", key)))
+    key = key.translate(_CONFUSIONS)
     if not key:
         raise InvalidVRM(raw_or_norm, "it has no letters or digits")
     return key
