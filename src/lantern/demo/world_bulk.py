@@ -3,6 +3,7 @@
 These are people *beside* the World (the story and its small noise stay in ``World``): up to 10^6
 records at the large scale, each true person recorded one to three times with source-style noise,
 in the bulk-import persons format. Missing values are nulls. ``truth_id`` names the true person.
+Names follow a real index's shape: the common lists, then a long tail (``world_vocab``).
 
 Phones are drama *landlines* only (the story's numbers are all mobiles) and plates never start
 with A (the World's plates all do), so the bulk never collides with the story. With 10^6 records
@@ -27,7 +28,9 @@ from lantern.demo.world_vocab import (
     MALE_FIRST,
     NICKNAMES,
     STREETS_CITY,
+    SURNAME_TAIL,
     SURNAMES,
+    first_name_tail,
 )
 
 BULK_SCHEMA = pa.schema(
@@ -72,14 +75,43 @@ def _variant_table(names: list[str], slots: int, extra) -> tuple[pa.Array, np.nd
     return pa.array(flat, pa.string()), table
 
 
-FIRST_NAMES = [*MALE_FIRST, *FEMALE_FIRST]
+_FIRST_TAIL = first_name_tail({*MALE_FIRST, *FEMALE_FIRST})
+FIRST_NAMES = [*MALE_FIRST, *FEMALE_FIRST, *_FIRST_TAIL]
+_SURNAMES_ALL = [*SURNAMES, *SURNAME_TAIL]
+# Names are drawn from the common lists with these shares, and otherwise from the long tail with
+# Zipf weights (a few tail names are fairly common, most are rare), as in a real person index.
+HEAD_SHARE = {"first": 0.6, "surname": 0.35}
+
+
+def _nicknames(name: str) -> list[str]:
+    if name in NICKNAMES:
+        return list(NICKNAMES[name])
+    from nicknames import NickNamer
+
+    return sorted(n.capitalize() for n in NickNamer().nicknames_of(name.lower()))[:2]
+
+
 # slots: formal, nickname, another nickname, typo, typo
 _FIRST_FLAT, _FIRST_TABLE = _variant_table(
-    FIRST_NAMES, 5, lambda r, n: [*(NICKNAMES.get(n, (n,)) * 2)[:2], typo(r, n), typo(r, n)]
+    FIRST_NAMES, 5, lambda r, n: [*((_nicknames(n) or [n]) * 2)[:2], typo(r, n), typo(r, n)]
 )
 _FIRST_P = (0.72, 0.1, 0.05, 0.08, 0.05)
 # slots: formal, typo, typo, upper case
-_SURNAME_FLAT, _SURNAME_TABLE = _variant_table(SURNAMES, 4, lambda r, n: [typo(r, n), typo(r, n), n.upper()])
+_SURNAME_FLAT, _SURNAME_TABLE = _variant_table(
+    _SURNAMES_ALL, 4, lambda r, n: [typo(r, n), typo(r, n), n.upper()]
+)
+
+
+def _zipf(n: int, s: float = 0.6) -> np.ndarray:
+    """Zipf-like weights in a fixed shuffled order (so the commonest tail names are not all "Ab..."):
+    the commonest tail name is about as common as Smith is in England, most are rare."""
+    weights = 1.0 / np.arange(1, n + 1) ** s
+    np.random.default_rng(0).shuffle(weights)
+    return weights / weights.sum()
+
+
+_FIRST_TAIL_P = _zipf(len(_FIRST_TAIL))
+_SURNAME_TAIL_P = _zipf(len(SURNAME_TAIL))
 _SURNAME_P = (0.88, 0.04, 0.03, 0.05)
 _LANDLINES = pa.array([f"{a} {b}" for a, b in drama_phone_pool() if not a.startswith("07")], pa.string())
 
@@ -166,10 +198,16 @@ def _batch(rng: np.random.Generator, n: int, start: int, k: int, postcodes: pa.A
 
 def _true_people(rng: np.random.Generator, m: int, postcodes: pa.Array) -> dict:
     male = rng.random(m) < 0.5
-    first_idx = np.where(
+    head_first = np.where(
         male, rng.integers(0, len(MALE_FIRST), m), len(MALE_FIRST) + rng.integers(0, len(FEMALE_FIRST), m)
     )
-    surname_idx = rng.integers(0, len(SURNAMES), m)
+    tail_first = len(MALE_FIRST) + len(FEMALE_FIRST) + rng.choice(len(_FIRST_TAIL), m, p=_FIRST_TAIL_P)
+    first_idx = np.where(rng.random(m) < HEAD_SHARE["first"], head_first, tail_first)
+    surname_idx = np.where(
+        rng.random(m) < HEAD_SHARE["surname"],
+        rng.integers(0, len(SURNAMES), m),
+        len(SURNAMES) + rng.choice(len(SURNAME_TAIL), m, p=_SURNAME_TAIL_P),
+    )
     phone = _LANDLINES.take(pa.array(rng.integers(0, len(_LANDLINES), m)))
     first_lower = pc.utf8_lower(_FIRST_FLAT.take(pa.array(_FIRST_TABLE[first_idx, 0])))
     surname_lower = pc.utf8_lower(_SURNAME_FLAT.take(pa.array(_SURNAME_TABLE[surname_idx, 0])))

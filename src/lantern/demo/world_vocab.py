@@ -272,3 +272,33 @@ VEHICLES: tuple[tuple[str, str], ...] = (
 )
 COLOURS = ("Silver", "Black", "White", "Grey", "Blue", "Red", "Green")
 EMAIL_DOMAINS = ("example.com", "example.org")
+
+
+# The bulk crowd's long tail of names. A real person index holds tens of thousands of surnames,
+# and the common ones cover only a part of it (in England and Wales the 130 commonest cover about a
+# fifth of people). With only the lists above, a million records would put twenty different people
+# under every forename and surname pair, which no index has. The tail is made, deterministically,
+# from the pieces English surnames are built of (place and trade words and their endings) and, for
+# forenames, from the canonical names of the `nicknames` dataset, which also gives their nicknames.
+_SURNAME_STEMS = _words(
+    "Ash Ald Ams Ark Bar Bark Bed Bel Bent Birch Black Brad Bram Brent Brom Brook Buck Burn Cal Cart "
+    "Chad Chap Chest Clif Cold Cot Crab Cran Dal Dar Den Dod Dun Ead Elm Earn Fair Farn Fel Fen Field "
+    "Fox Gar Gil Glad Good Gran Green Ham Hard Hart Hay Heath Hol Horn Hun Kel Ken Kirk Lang Lath Lea "
+    "Lind Lock Long Mar Mead Mel Mill Mor Nor Oak Ock Pen Pick Pres Rad Rain Red Rid Roth Rush Sal "
+    "Sand Shel Sher Stan Stock Stan Sum Swin Thorn Thur Tod Wad Wal War Wel West Whit Wick Win Wood Wor"
+)
+_SURNAME_ENDINGS = _words(
+    "by combe croft dale den don field ford gate ham hurst ington land ley lock low man mere more "
+    "ridge shaw stead ston thorpe ton well wick win worth"
+)
+SURNAME_TAIL = sorted(
+    {stem + ending for stem in _SURNAME_STEMS for ending in _SURNAME_ENDINGS if not stem.endswith(ending[:1])}
+)
+
+
+def first_name_tail(known: set[str]) -> list[str]:
+    """Canonical forenames of the `nicknames` dataset that the lists above do not hold."""
+    from nicknames import NickNamer
+
+    names = {name for group in NickNamer().canonical_lookup.values() for name in group}
+    return sorted(n.capitalize() for n in names if n.isalpha() and len(n) > 2 and n.capitalize() not in known)

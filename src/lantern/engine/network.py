@@ -73,10 +73,11 @@ def metrics(graph: nx.Graph, seed: int = 1) -> dict[str, dict]:
     }
 
 
-def _within_two(graph: nx.Graph, node: str) -> set[str]:
+def _within_two(graph: nx.Graph, node: str, through_people: bool = True) -> set[str]:
     near = set(graph.neighbors(node))
     for neighbour in list(near):
-        near.update(graph.neighbors(neighbour))
+        if through_people or graph.nodes[neighbour].get("kind") != "person":
+            near.update(graph.neighbors(neighbour))
     near.discard(node)
     return near
 
@@ -101,12 +102,15 @@ class Controller:
 
 def possible_controllers(graph: nx.Graph, min_premises: int = 2, min_at_risk: int = 2) -> list[Controller]:
     """Phones and people linked (within two steps) to several premises, and to several people at
-    risk either directly or at those premises."""
+    risk either directly or at those premises. People at risk are never flagged."""
     found = []
     for node, data in graph.nodes(data=True):
         if data.get("kind") not in ("phone", "person") or _at_risk(graph, node):
             continue
-        near = _within_two(graph, node)
+        # A person's own links (directly, or through a phone, an advert or an event) count, not
+        # another person's: an associate of a controller is not one himself. A phone's reach goes
+        # through the people who use it.
+        near = _within_two(graph, node, through_people=data.get("kind") == "phone")
         premises = sorted(n for n in near if _is_premises(graph, n))
         if len(premises) < min_premises:
             continue

@@ -35,6 +35,9 @@ MATCH_SCHEMA = pa.schema(
         ("first_name", pa.string()),
         ("first_name_forms", pa.list_(pa.string())),
         ("surname", pa.string()),
+        ("full_name", pa.string()),  # forename and surname: how rare the whole name is
+        ("first_initial", pa.string()),  # blocks on surname and initial catch forename typos and initials
+        ("name_pair", pa.string()),  # the two names in either order: blocks catch swapped names
         ("dob", pa.string()),
         ("address", pa.string()),
         ("postcode", pa.string()),
@@ -126,6 +129,10 @@ def prepare(records: pa.Table, today: date | None = None) -> Prepared:
         rows["source"].append(columns["source"][i])
         rows["record_id"].append(columns["record_id"][i])
         rows["first_name_forms"].append(list(name_forms(first or "")) or None)
+        surname = values["surname"]
+        rows["full_name"].append(f"{first} {surname}" if first and surname else None)
+        rows["first_initial"].append(first[0] if first else None)
+        rows["name_pair"].append(" ".join(sorted((first, surname))) if first and surname else None)
         for key, value in values.items():
             rows[key].append(value)
     return Prepared(pa.table(rows, schema=MATCH_SCHEMA), set_aside)

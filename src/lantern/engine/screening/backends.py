@@ -181,11 +181,15 @@ class SparkBackend:
 
 
 def spark_session(master: str = "local[2]"):
+    """One local session for screening and resolution; it carries Splink's string-similarity jar
+    (Jaro-Winkler and friends), which must be on the class path when the session starts."""
     from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     return (
         SparkSession.builder.master(master)
-        .appName("lantern-screening")
+        .appName("lantern")
+        .config("spark.jars", similarity_jar_location())
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
