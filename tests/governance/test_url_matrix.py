@@ -52,6 +52,8 @@ def _sample_ids() -> dict[str, str]:
         .values_list("pk", flat=True)
         .first(),
         "intake:import_detail": _import_run(),
+        "resolution:cluster": _cluster(),
+        "charts:saved": _saved_chart(),
         "intake:import_quarantine": _import_run(),
     }
 
@@ -113,6 +115,24 @@ def _breach_alert():
             confidence=0.9,
         )
     return alert.pk
+
+
+def _cluster():
+    from lantern.resolution.models import Cluster
+
+    return Cluster.objects.get_or_create(kind="person", label="Matrix person", defaults={"size": 0})[0].pk
+
+
+def _saved_chart():
+    from django.contrib.auth import get_user_model
+
+    from lantern.resolution.models import SavedChart
+
+    owner = get_user_model().objects.first()
+    person = Person.objects.values_list("pk", flat=True).first()
+    return SavedChart.objects.get_or_create(
+        name="Matrix chart", defaults={"owner": owner, "nodes": [str(person)]}
+    )[0].pk
 
 
 def _import_run():

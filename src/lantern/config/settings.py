@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lantern.intake",
     "lantern.evidence",
     "lantern.orders",
+    "lantern.resolution",
     "lantern.demo",
     "lantern.web",
 ]

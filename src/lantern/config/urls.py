@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("orders/", include("lantern.orders.urls")),
+    path("resolution/", include("lantern.resolution.urls")),
+    path("charts/", include("lantern.resolution.chart_urls")),
     path("", include("lantern.intake.urls")),
     path("", include("lantern.intel.urls")),
     path("", include("lantern.web.urls")),

@@ -31,6 +31,7 @@ class Capability(StrEnum):
     BULK_IMPORT = "bulk_import"  # upload files of persons, reports, vehicles
     MANAGE_ORDERS = "manage_orders"  # record, vary and discharge orders; upload their documents
     REVIEW_ALERTS = "review_alerts"  # the breach alert queue: review, assign, evidence packs
+    RESOLVE = "resolve"  # decide that records are (or are not) one person, vehicle or place
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -44,6 +45,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.BULK_IMPORT,
             Capability.MANAGE_ORDERS,
             Capability.REVIEW_ALERTS,
+            Capability.RESOLVE,
         }
     ),
     Role.OFFICER: frozenset(
@@ -60,6 +62,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.BULK_IMPORT,
             Capability.MANAGE_ORDERS,
             Capability.REVIEW_ALERTS,
+            Capability.RESOLVE,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

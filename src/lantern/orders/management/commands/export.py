@@ -1,4 +1,4 @@
-"""`lantern export alerts OUT.csv` and `lantern export breach-evidence OUT.csv`, for other systems."""
+"""`lantern export alerts|breach-evidence|clusters OUT.csv`: CSV for other systems."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.orders.exports import alerts_rows, breach_evidence_rows
+from lantern.resolution.exports import clusters_rows
 from lantern.web.exports import csv_text
 
-EXPORTS = {"alerts": alerts_rows, "breach-evidence": breach_evidence_rows}
+EXPORTS = {"alerts": alerts_rows, "breach-evidence": breach_evidence_rows, "clusters": clusters_rows}
 
 
 class Command(BaseCommand):
