@@ -81,3 +81,61 @@ def test_the_demo_generators_duplicates_are_found(tmp_path):
     assert precision > 0.95 and recall > 0.8  # issue 5's target (pairwise F1 0.97) is not reached yet
     assert {"mw_first_name", "mw_dob", "mw_phone"} <= set(result.pairs.column_names)
     assert result.model["lantern_model_version"] == "lantern-person-1"
+
+
+def test_em_trains_on_a_seeded_sample_that_keeps_the_labelled_records(monkeypatch):
+    from lantern.engine.resolution import model
+
+    monkeypatch.setattr(model, "TRAINING_SAMPLE", 100)
+    records = prepare(_records([{"surname": f"s{i}", "dob": "1980-01-01"} for i in range(1_000)])).table
+    sample = model._training_sample(records, {"s:999", "s:998"}, seed=1)
+    assert 60 < sample.num_rows < 140
+    assert {"s:999", "s:998"} <= set(sample.column("unique_id").to_pylist())
+    assert sample.equals(model._training_sample(records, {"s:999", "s:998"}, seed=1))
+
+
+def test_a_shared_phone_alone_never_makes_two_people_one():
+    from lantern.engine.resolution.model import named_alike
+
+    pairs = pa.Table.from_pylist(
+        [
+            {
+                "gamma_first_name": 0,
+                "first_name_l": "ian",
+                "first_name_r": "anthony",
+                "surname_l": "hargreaves",
+                "surname_r": "bell",
+                "dob_l": "1970-01-01",
+                "dob_r": None,
+            },
+            {
+                "gamma_first_name": 0,
+                "first_name_l": "smith",
+                "first_name_r": "john",
+                "surname_l": "john",
+                "surname_r": "smith",
+                "dob_l": None,
+                "dob_r": None,
+            },
+            {
+                "gamma_first_name": 0,
+                "first_name_l": "jo",
+                "first_name_r": "mary",
+                "surname_l": "ray",
+                "surname_r": "ray",
+                "dob_l": "1980-02-02",
+                "dob_r": "1980-02-02",
+            },
+            {
+                "gamma_first_name": 3,
+                "first_name_l": "bob",
+                "first_name_r": "robert",
+                "surname_l": "ray",
+                "surname_r": "ray",
+                "dob_l": None,
+                "dob_r": None,
+            },
+        ]
+    )
+    kept = named_alike(pairs).column("first_name_l").to_pylist()
+    assert kept == ["smith", "jo", "bob"]

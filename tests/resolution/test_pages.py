@@ -185,3 +185,18 @@ def test_addresses_written_two_ways_become_one_place(demo_world, client_for):
     assert run.status == "done" and run.merges >= 1
     page = client_for("analyst").get("/resolution/proposals/").content.decode()
     assert "Cathedral" in page
+
+
+def test_filters_leave_only_links_of_the_chosen_kinds_and_dates(resolved, users):
+    from lantern.resolution.graph import EVENT, neighbourhood
+
+    start = str(controller(resolved).pk)
+    everything = neighbourhood(users["analyst"], start, hops=2)
+    assert any(n.startswith(EVENT) for n in everything.nodes)
+    controls = neighbourhood(users["analyst"], start, hops=1, kinds={"controls"})
+    assert {e.kind for e in controls.edges} == {"controls"}
+    assert not any(n.startswith(EVENT) for n in controls.nodes)
+    from datetime import date
+
+    long_ago = neighbourhood(users["analyst"], start, hops=2, until=date(1990, 1, 1))
+    assert not any(n.startswith(EVENT) for n in long_ago.nodes)

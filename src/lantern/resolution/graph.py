@@ -126,6 +126,9 @@ def expand(
         if (not a.startswith(EVENT) or a[len(EVENT) :] in event_rows)
     ]
     edges = [e for e in edges if _within(e, kinds, since, until)]
+    # An event stays only if a link survived the filters (or it was asked for by name).
+    linked = {key for a, b, _, _ in edges for key in (a, b)}
+    event_rows = {pk: row for pk, row in event_rows.items() if EVENT + pk in linked or pk in events}
     _add(chart, edges, event_rows, entities)
     return chart
 

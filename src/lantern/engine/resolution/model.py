@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import uuid
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -232,20 +231,13 @@ def train(db, records: pa.Table, labels: list[tuple[str, str]] = (), seed: int =
 
 
 def _training_sample(records: pa.Table, keep: set[str], seed: int) -> pa.Table:
-    """At most TRAINING_SAMPLE records, chosen at random (seeded), always with the labelled ones."""
+    """About TRAINING_SAMPLE records, chosen at random (seeded), always with the labelled ones."""
     import numpy as np
     import pyarrow.compute as pc
 
     if records.num_rows <= TRAINING_SAMPLE:
         return records
-    # Whole surnames are kept or left out, so most records of one person stay together.
-    share = TRAINING_SAMPLE / records.num_rows
-    cut = share * 10_000
-    chosen = np.fromiter(
-        (zlib.crc32((name or "").encode()) % 10_000 < cut for name in records.column("surname").to_pylist()),
-        dtype=bool,
-        count=records.num_rows,
-    )
+    chosen = np.random.default_rng(seed).random(records.num_rows) < TRAINING_SAMPLE / records.num_rows
     if keep:
         chosen |= pc.is_in(records.column("unique_id"), pa.array(sorted(keep), pa.string())).to_numpy(
             zero_copy_only=False
