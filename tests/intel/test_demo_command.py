@@ -24,6 +24,8 @@ def test_demo_twice_leaves_the_same_store(db, settings, tmp_path, capsys):
     assert _counts() == once
     assert once["Entity"] > 300 and once["Order"] == 1
     assert "0 problems" in first_output
+    # The analyses resolve the world's person records (trained on the first run, incremental after).
+    assert "Resolution: " in first_output and "resolved into" in first_output
     # The crowd of further person records arrives through the bulk importer, as an analyst's file would.
     assert "persons.parquet: 1,000 of 1,000 rows read; 1,000 filed" in first_output
     # Passwords are generated, never fixed, and differ between runs.
