@@ -22,7 +22,7 @@ from lantern.intel.services import Actor, StoreError
 from lantern.resolution import selectors
 from lantern.resolution.forms import LINK_KINDS, ChartForm, ClusterActionForm, DecideForm, SaveChartForm
 from lantern.resolution.graph import Chart, expand, neighbourhood
-from lantern.resolution.models import Decision, Merge, SavedChart
+from lantern.resolution.models import Decision, Membership, Merge, SavedChart
 from lantern.resolution.services import confirm, decide, new_cluster_id, split_out, undo_merge, withdraw
 
 PAGE_SIZE = 25
@@ -155,8 +155,6 @@ def _cluster_action(request: HttpRequest, form: ClusterActionForm) -> str | None
     except StoreError as exc:
         messages.error(request, f"Nothing changed: {exc}")
         return None
-    from lantern.resolution.models import Membership
-
     membership = Membership.objects.filter(entity_id=record).first()
     return str(membership.cluster_id) if membership else None
 
