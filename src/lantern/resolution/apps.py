@@ -13,7 +13,11 @@ class ResolutionConfig(AppConfig):
 
 def _resolve_demo() -> str:
     """`lantern demo` resolves the world's person records and addresses."""
+    import logging
+
     from lantern.intel.services import Actor
+
+    logging.getLogger("splink").setLevel(logging.ERROR)  # training notes are for data scientists
     from lantern.resolution.services import resolve_locations, resolve_persons
 
     run = resolve_persons(actor=Actor(via="lantern demo"))

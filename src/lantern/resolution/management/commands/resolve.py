@@ -32,7 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 0.5 <= options["threshold"] < 1:
             raise CommandError("--threshold is a match probability between 0.5 and 1 (0.9 by default).")
-        logging.getLogger("splink").setLevel(logging.WARNING)
+        # Splink's training notes ("m values not fully trained") are for data scientists, not here.
+        logging.getLogger("splink").setLevel(logging.ERROR)
         actor = Actor(via=f"lantern resolve --engine {options['engine']}")
         self.stdout.write(f"Resolving person records with Splink on {options['engine']}...")
         try:
