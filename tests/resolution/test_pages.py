@@ -200,3 +200,22 @@ def test_filters_leave_only_links_of_the_chosen_kinds_and_dates(resolved, users)
 
     long_ago = neighbourhood(users["analyst"], start, hops=2, until=date(1990, 1, 1))
     assert not any(n.startswith(EVENT) for n in long_ago.nodes)
+
+
+def test_a_report_not_shared_with_police_flags_no_one_at_risk_on_a_chart(resolved, users):
+    from lantern.intel.models import EventLink, IntelligenceReport, Relationship
+    from lantern.resolution.graph import neighbourhood
+
+    link = EventLink.objects.filter(role="person_at_risk", event__intelligencereport__isnull=False).first()
+    person = link.entity_id
+    node = str(Membership.objects.get(entity_id=person).cluster_id)
+    assert neighbourhood(users["analyst"], str(person), hops=1).nodes[node].attributes["at_risk"]
+    # Leave only report links, then withdraw those reports' consent to police use.
+    EventLink.objects.filter(entity_id=person, role__in=["person_at_risk", "victim"]).exclude(
+        event__intelligencereport__isnull=False
+    ).delete()
+    Relationship.objects.filter(entity_b_id=person, kind="controls").delete()
+    reports = EventLink.objects.filter(entity_id=person).values_list("event_id", flat=True)
+    IntelligenceReport.objects.filter(pk__in=reports).update(shared_with_police=False)
+    chart = neighbourhood(users["analyst"], str(person), hops=1)
+    assert not chart.nodes[node].attributes["at_risk"]

@@ -9,14 +9,15 @@ are left out, and so is who reported what for a role that may not see sources.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from lantern.engine.network import PREMISES_LINKS, Edge, Node, build_graph, metrics, possible_controllers
-from lantern.governance.roles import Capability, has_capability
-from lantern.intel.models import Entity, Event, EventLink, LinkRole, Location, Relationship
-from lantern.intel.selectors import _require
+from lantern.governance.roles import Capability
+from lantern.intel.models import Entity, Event, LinkRole, Location, Relationship
+from lantern.intel.selectors import _links_for, _require
 from lantern.resolution.models import Cluster, Membership
 
 EVENT = "event:"
@@ -69,8 +70,6 @@ def _entity_ids(node_ids: set[str]) -> tuple[set[str], set[str]]:
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
@@ -101,9 +100,7 @@ def expand(
     )
     for a, b, kind, start in relationships.values_list("entity_a_id", "entity_b_id", "kind", "start")[:2000]:
         edges.append((str(a), str(b), kind, start.isoformat() if start else ""))
-    links = EventLink.objects.exclude(event__intelligencereport__shared_with_police=False)
-    if not has_capability(user, Capability.VIEW_SOURCE_DETAILS):
-        links = links.exclude(role=LinkRole.REPORTER)
+    links = _links_for(user)
     event_links = links.filter(entity_id__in=entities) | links.filter(event_id__in=events)
     event_ids = set(events)
     for event, entity, role in event_links.values_list("event_id", "entity_id", "role")[:4000]:
@@ -129,7 +126,7 @@ def expand(
     # An event stays only if a link survived the filters (or it was asked for by name).
     linked = {key for a, b, _, _ in edges for key in (a, b)}
     event_rows = {pk: row for pk, row in event_rows.items() if EVENT + pk in linked or pk in events}
-    _add(chart, edges, event_rows, entities)
+    _add(chart, edges, event_rows, entities, links)
     return chart
 
 
@@ -142,17 +139,15 @@ def _within(edge: tuple, kinds: set[str] | None, since: date | None, until: date
     return not (day and until and day > until.isoformat())
 
 
-def _add(chart: Chart, edges: list[tuple], event_rows: dict, asked: set[str]) -> None:
+def _add(chart: Chart, edges: list[tuple], event_rows: dict, asked: set[str], links) -> None:
     keys = asked | {k for a, b, _, _ in edges for k in (a, b) if not k.startswith(EVENT)}
     node_of = {
         str(e): str(c)
         for e, c in Membership.objects.filter(entity_id__in=keys).values_list("entity_id", "cluster_id")
     }
+    # From the links this user may see: a report not shared with police must not flag anyone.
     at_risk = {
-        str(e)
-        for e in EventLink.objects.filter(entity_id__in=keys, role__in=AT_RISK).values_list(
-            "entity_id", flat=True
-        )
+        str(e) for e in links.filter(entity_id__in=keys, role__in=AT_RISK).values_list("entity_id", flat=True)
     }
     # Who controls whom: the person controlled is at risk (the link runs controller -> controlled).
     at_risk |= {b for _, b, kind, _ in edges if kind == "controls"}

@@ -97,12 +97,10 @@ def vehicle_proposals(user, *, limit: int = 100) -> list[list[Vehicle]]:
         .values_list("confusion_key", flat=True)[:limit]
     )
     decided = {e for d in Decision.objects.filter(withdrawn_at__isnull=True) for e in d.left + d.right}
-    groups = []
-    for key in keys:
-        vehicles = list(Vehicle.objects.filter(confusion_key=key).order_by("vrm"))
-        if not {str(v.pk) for v in vehicles} <= decided:
-            groups.append(vehicles)
-    return groups
+    by_key: dict[str, list[Vehicle]] = {}
+    for vehicle in Vehicle.objects.filter(confusion_key__in=list(keys)).order_by("confusion_key", "vrm"):
+        by_key.setdefault(vehicle.confusion_key, []).append(vehicle)
+    return [group for group in by_key.values() if not {str(v.pk) for v in group} <= decided]
 
 
 def place_clusters(user, *, limit: int = 100) -> QuerySet[Cluster]:

@@ -293,21 +293,20 @@ def _chart_save(request: HttpRequest) -> HttpResponse:
     return redirect("charts:saved", pk=saved.pk)
 
 
+def _only(chart: Chart, nodes: set[str]) -> Chart:
+    """The chart cut down to ``nodes`` and the links among them."""
+    chart.nodes = {k: v for k, v in chart.nodes.items() if k in nodes}
+    chart.edges = {e for e in chart.edges if e.a in chart.nodes and e.b in chart.nodes}
+    return chart
+
+
 @requires(Capability.VIEW_INTEL)
 def chart_saved(request: HttpRequest, pk: UUID) -> HttpResponse:
     saved = selectors.saved_chart_get(request.user, pk)
-    form = ChartForm(
-        {"hops": 1, **{k: v for k, v in saved.filters.items() if v and k != "kinds"}}, nodes=saved.nodes
-    )
-    if saved.filters.get("kinds"):
-        form = ChartForm({"hops": 1, "kinds": saved.filters["kinds"]}, nodes=saved.nodes)
+    form = ChartForm({**{k: v for k, v in saved.filters.items() if v}, "hops": 1}, nodes=saved.nodes)
     chart = Chart()
-    if form.is_valid():
-        chart = expand(request.user, form.cleaned_data["nodes"], **form.filters())
-        for node in list(chart.nodes):  # only what was saved, not everything around it
-            if node not in set(saved.nodes):
-                del chart.nodes[node]
-        chart.edges = {e for e in chart.edges if e.a in chart.nodes and e.b in chart.nodes}
+    if form.is_valid():  # only what was saved, not everything around it
+        chart = _only(expand(request.user, form.cleaned_data["nodes"], **form.filters()), set(saved.nodes))
     record_view(request, object_type="saved_chart", object_id=str(saved.pk), summary=saved.name)
     return render(request, "resolution/chart.html", _chart_context(request, form, chart, saved))
 
@@ -338,9 +337,7 @@ def chart_export(request: HttpRequest, fmt: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     nodes = set(form.cleaned_data["nodes"])
-    chart = expand(request.user, sorted(nodes), **form.filters()) if nodes else Chart()
-    chart.nodes = {k: v for k, v in chart.nodes.items() if k in nodes}
-    chart.edges = {e for e in chart.edges if e.a in chart.nodes and e.b in chart.nodes}
+    chart = _only(expand(request.user, sorted(nodes), **form.filters()), nodes) if nodes else Chart()
     write, content_type, extension = EXPORTS[fmt]
     body = write(build_graph(chart.nodes.values(), chart.edges))
     audit_record(
