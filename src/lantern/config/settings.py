@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "lantern.evidence",
     "lantern.orders",
     "lantern.resolution",
+    "lantern.risk",
+    "lantern.safeguarding",
     "lantern.demo",
     "lantern.web",
 ]

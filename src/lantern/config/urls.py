@@ -12,6 +12,8 @@ urlpatterns = [
     path("orders/", include("lantern.orders.urls")),
     path("resolution/", include("lantern.resolution.urls")),
     path("charts/", include("lantern.resolution.chart_urls")),
+    path("risk/", include("lantern.risk.urls")),
+    path("safeguarding/", include("lantern.safeguarding.urls")),
     path("", include("lantern.intake.urls")),
     path("", include("lantern.intel.urls")),
     path("", include("lantern.web.urls")),

@@ -32,6 +32,9 @@ class Capability(StrEnum):
     MANAGE_ORDERS = "manage_orders"  # record, vary and discharge orders; upload their documents
     REVIEW_ALERTS = "review_alerts"  # the breach alert queue: review, assign, evidence packs
     RESOLVE = "resolve"  # decide that records are (or are not) one person, vehicle or place
+    VIEW_RISK = "view_risk"  # priorities, premises and people at risk, hotspots, escalation
+    CONFIGURE_RISK = "configure_risk"  # change the risk model's weights and bands (a new version)
+    SAFEGUARD = "safeguard"  # safeguarding tasks, visits, NRM referrals and MS1 duty-to-notify records
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -46,10 +49,19 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_ORDERS,
             Capability.REVIEW_ALERTS,
             Capability.RESOLVE,
+            Capability.VIEW_RISK,
+            Capability.SAFEGUARD,
         }
     ),
     Role.OFFICER: frozenset(
-        {Capability.VIEW_INTEL, Capability.VIEW_ORDERS, Capability.LOG_INTEL, Capability.REVIEW_ALERTS}
+        {
+            Capability.VIEW_INTEL,
+            Capability.VIEW_ORDERS,
+            Capability.LOG_INTEL,
+            Capability.REVIEW_ALERTS,
+            Capability.VIEW_RISK,
+            Capability.SAFEGUARD,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -63,6 +75,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_ORDERS,
             Capability.REVIEW_ALERTS,
             Capability.RESOLVE,
+            Capability.VIEW_RISK,
+            Capability.CONFIGURE_RISK,
+            Capability.SAFEGUARD,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

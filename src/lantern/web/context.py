@@ -17,6 +17,8 @@ def lantern(request) -> dict:
         "can_view_orders": bool(user) and has_capability(user, Capability.VIEW_ORDERS),
         "can_review_alerts": bool(user) and has_capability(user, Capability.REVIEW_ALERTS),
         "can_manage_orders": bool(user) and has_capability(user, Capability.MANAGE_ORDERS),
+        "can_view_risk": bool(user) and has_capability(user, Capability.VIEW_RISK),
+        "can_safeguard": bool(user) and has_capability(user, Capability.SAFEGUARD),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
