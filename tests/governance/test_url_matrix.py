@@ -55,7 +55,36 @@ def _sample_ids() -> dict[str, str]:
         "resolution:cluster": _cluster(),
         "charts:saved": _saved_chart(),
         "intake:import_quarantine": _import_run(),
+        "safeguarding:task": _task(),
+        "safeguarding:referral": _referral(),
     }
+
+
+def _task():
+    from datetime import date
+
+    from lantern.safeguarding.models import Task
+
+    person = Person.objects.first()
+    return Task.objects.get_or_create(
+        title="Matrix welfare visit",
+        defaults={"kind": "welfare_visit", "subject": person, "due_on": date(2026, 1, 1)},
+    )[0].pk
+
+
+def _referral():
+    from lantern.safeguarding.models import Referral
+
+    return Referral.objects.get_or_create(
+        reference="MATRIX-1",
+        defaults={
+            "kind": "ms1",
+            "is_child": False,
+            "age_band": "18_24",
+            "exploitation_types": ["sexual"],
+            "first_responder": "Matrix police",
+        },
+    )[0].pk
 
 
 def _order_document():
