@@ -55,6 +55,7 @@ def _sample_ids() -> dict[str, str]:
         "resolution:cluster": _cluster(),
         "charts:saved": _saved_chart(),
         "intake:import_quarantine": _import_run(),
+        "risk:chronology": _risk_subject(),
         "safeguarding:task": _task(),
         "safeguarding:referral": _referral(),
     }
@@ -162,6 +163,16 @@ def _saved_chart():
     return SavedChart.objects.get_or_create(
         name="Matrix chart", defaults={"owner": owner, "nodes": [str(person)]}
     )[0].pk
+
+
+def _risk_subject():
+    """A person whose incidents a risk run has scored (the run is made once per test database)."""
+    from lantern.risk.models import SubjectRisk
+    from lantern.risk.services import risk_recompute
+
+    if not SubjectRisk.objects.exists():
+        risk_recompute()
+    return SubjectRisk.objects.values_list("person_id", flat=True).first()
 
 
 def _import_run():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -11,9 +12,13 @@ from django.shortcuts import render
 from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
-from lantern.governance.roles import Capability
+from lantern.governance.roles import Capability, has_capability
 from lantern.intel import selectors
 from lantern.orders.selectors import orders_for_person
+from lantern.risk.charts import severity_chart
+from lantern.risk.selectors import risk_for_entity
+from lantern.risk.services import active_model
+from lantern.safeguarding.selectors import referral_prompt
 
 
 @requires(Capability.VIEW_INTEL)
@@ -27,9 +32,37 @@ def entity_detail(request: HttpRequest, kind: str, pk: UUID) -> HttpResponse:
         "co_linked": selectors.entity_co_linked(request.user, entity),
         "map_points": json.dumps(_map_points(entity, timeline)),
         "orders": orders_for_person(request.user, entity) if kind == "person" else [],
+        **_risk_context(request.user, entity),
     }
     record_view(request, object_type=kind, object_id=str(pk), summary=entity.label)
     return render(request, f"intel/{kind}_detail.html", context)
+
+
+def _risk_context(user, entity) -> dict:
+    """What the latest risk run says about this person or place, with its chart and referral prompt."""
+    risk = risk_for_entity(user, entity)
+    context: dict = {"risk": risk, "can_safeguard": has_capability(user, Capability.SAFEGUARD)}
+    subject = risk.get("subject")
+    if subject is not None:
+        context["severity_chart"] = severity_chart(subject.detail, subject.label)
+    at_risk = risk.get("at_risk")
+    if at_risk is not None and context["can_safeguard"]:
+        context["referral_prompt"] = referral_prompt(
+            person_risk_score=at_risk.score,
+            threshold=active_model()[0].people.referral_threshold,
+            has_referral=entity.referrals.exists(),
+            is_child=_is_child(entity),
+        )
+    return context
+
+
+def _is_child(person) -> bool | None:
+    if person.date_of_birth is None:
+        return None if person.age_max is None else person.age_max < 18
+    today = date.today()
+    years = today.year - person.date_of_birth.year
+    years -= (today.month, today.day) < (person.date_of_birth.month, person.date_of_birth.day)
+    return years < 18
 
 
 def _map_points(entity, timeline) -> list[dict]:

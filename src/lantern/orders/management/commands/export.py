@@ -1,4 +1,4 @@
-"""`lantern export alerts|breach-evidence|clusters OUT.csv`: CSV for other systems."""
+"""`lantern export alerts|breach-evidence|clusters|priorities|premises OUT.csv`: CSV for other systems."""
 
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.orders.exports import alerts_rows, breach_evidence_rows
 from lantern.resolution.exports import clusters_rows
+from lantern.risk.exports import premises_rows, priorities_rows
 from lantern.web.exports import csv_text
 
-EXPORTS = {"alerts": alerts_rows, "breach-evidence": breach_evidence_rows, "clusters": clusters_rows}
+EXPORTS = {
+    "alerts": alerts_rows,
+    "breach-evidence": breach_evidence_rows,
+    "clusters": clusters_rows,
+    "priorities": priorities_rows,
+    "premises": premises_rows,
+}
 
 
 class Command(BaseCommand):

@@ -20,6 +20,12 @@
       layer.bindTooltip(zone.name || "Exclusion zone");
       layers.push(layer.addTo(map));
     });
+    parse(el, "cells").forEach(function (c) {
+      // H3 cells, darker with more harm (weight 0-1 of the heaviest cell)
+      var cell = L.polygon(c.boundary, { color: "#7a0019", weight: 1, fillColor: "#b00020", fillOpacity: 0.1 + 0.7 * c.weight });
+      cell.bindTooltip(c.label || "");
+      layers.push(cell.addTo(map));
+    });
     parse(el, "points").forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], { radius: 6, color: "#0b3d91", fillOpacity: 0.8 });
       marker.bindTooltip(p.label || "");
