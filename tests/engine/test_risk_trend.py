@@ -29,7 +29,7 @@ def _inputs(severities: list[int], subject: str = "s1", gap_days: int = 20) -> R
                 "event_id": event_id,
                 "kind": "incident",
                 "occurred_at": START + timedelta(days=gap_days * i),
-                "grade": "2BC",
+                "grade": "graded 2BC",
                 "summary": "",
                 "source_type": "",
                 "text": "",

@@ -31,7 +31,7 @@ def world_risk_inputs(world: World, *, resolved: bool = True) -> RiskInputs:
                     "event_id": event_id,
                     "kind": kind,
                     "occurred_at": e.occurred_from,
-                    "grade": f"{e.source_evaluation}{e.intelligence_assessment}{e.handling_code}",
+                    "grade": _grade(e),
                     "summary": e.text[:300],
                     "source_type": e.source_type,
                     "text": f"{e.text} {e.outcome}".strip(),
@@ -80,3 +80,8 @@ def world_risk_inputs(world: World, *, resolved: bool = True) -> RiskInputs:
         places=[{"location": loc.key, "kind": loc.kind} for loc in world.locations],
         people=[{"person": k, "female": v} for k, v in female.items()],
     )
+
+
+def _grade(e) -> str:
+    graded = f"{e.source_evaluation}{e.intelligence_assessment}{e.handling_code}"
+    return f"graded {graded}" if graded else f"{e.source} record"

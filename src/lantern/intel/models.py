@@ -78,6 +78,11 @@ class Person(Entity):
     age_min = models.PositiveSmallIntegerField(null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
+    # Protected characteristics as a source recorded them (for monitoring and for the person's own
+    # needs, such as an interpreter). Never an input to any score: tests/risk/test_fairness.py.
+    ethnicity = models.CharField(max_length=60, blank=True)
+    nationality = models.CharField(max_length=60, blank=True)
+    religion = models.CharField(max_length=60, blank=True)
     description = models.TextField(blank=True)
 
     class Meta:

@@ -35,14 +35,14 @@ def severity_chart(detail: dict, label: str) -> SafeString | str:
 
     dots = format_html_join(
         "",
-        '<circle cx="{:.1f}" cy="{:.1f}" r="5" class="sev-dot"><title>{}: severity {:g}</title></circle>',
-        ((x(at), y(sev), local_day(at), sev) for at, sev, _ in points),
+        '<circle cx="{}" cy="{}" r="5" class="sev-dot"><title>{}: severity {}</title></circle>',
+        ((_n(x(at)), _n(y(sev)), local_day(at), f"{sev:g}") for at, sev, _ in points),
     )
     grid = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" class="sev-grid"/>'
-        '<text x="{}" y="{:.1f}" class="sev-axis">{}</text>',
-        ((PAD_LEFT, WIDTH - PAD_RIGHT, y(v), y(v), 4, y(v) + 4, v) for v in (0, 5, 10)),
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="sev-grid"/>'
+        '<text x="{}" y="{}" class="sev-axis">{}</text>',
+        ((PAD_LEFT, WIDTH - PAD_RIGHT, _n(y(v)), _n(y(v)), 4, _n(y(v) + 4), v) for v in (0, 5, 10)),
     )
     return format_html(
         '<svg class="severity-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="sev-title sev-desc">'
@@ -71,6 +71,11 @@ def severity_chart(detail: dict, label: str) -> SafeString | str:
     )
 
 
+def _n(value: float) -> str:
+    """A coordinate as text (format_html escapes its arguments, so numbers are formatted first)."""
+    return f"{value:.1f}"
+
+
 def _trend_line(trend: dict | None, start: datetime, end: datetime, x, y) -> SafeString | str:
     if not trend:
         return ""
@@ -80,9 +85,9 @@ def _trend_line(trend: dict | None, start: datetime, end: datetime, x, y) -> Saf
         return trend["intercept"] + trend["slope_per_day"] * (when - t0).total_seconds() / 86400
 
     return format_html(
-        '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" class="sev-trend"><title>Trend</title></line>',
-        x(start),
-        y(at(start)),
-        x(end),
-        y(at(end)),
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="sev-trend"><title>Trend</title></line>',
+        _n(x(start)),
+        _n(y(at(start))),
+        _n(x(end)),
+        _n(y(at(end))),
     )

@@ -102,6 +102,7 @@ def _events(keys: Keys, hidden_reports: set) -> tuple[list[dict], dict[str, str 
         "location_id",
         "location__latitude",
         "location__longitude",
+        "source__name",
     )
     for e in Event.objects.filter(kind__in=("incident", "report", "visit")).values(*fields).iterator(20_000):
         pk = e["pk"]
@@ -114,6 +115,8 @@ def _events(keys: Keys, hidden_reports: set) -> tuple[list[dict], dict[str, str 
         grade = "".join(
             report.get(k, "") for k in ("source_evaluation", "intelligence_assessment", "handling_code")
         )
+        # a crime record carries no 3x5x2 grade: its source stands in the chronology instead
+        grade = f"graded {grade}" if grade else f"{e['source__name']} record"
         text = report.get("text", "") if e["kind"] == "report" else f"{e['summary']} {visits.get(pk, '')}"
         report_of[str(pk)] = str(from_report) if from_report else None
         rows.append(

@@ -59,7 +59,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 # Attributes that must never reach a person's score (see tests/risk/test_fairness.py).
-PROTECTED = ("ethnicity", "nationality", "religion", "sex", "gender", "date_of_birth", "name")
+PROTECTED = ("ethnicity", "nationality", "religion", "sex", "gender")
 
 
 @dataclass

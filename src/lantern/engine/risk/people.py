@@ -1,6 +1,8 @@
 """People at risk: harmed again and again, living at a high-risk address, controlled by someone,
 or harmed by a priority subject. A person's sex, ethnicity, nationality and religion are never
-read here: the inputs do not hold them (see inputs.py).
+read here: the inputs do not hold them (see inputs.py). An address counts as high risk here on its
+score without the one sex-based sign ("several women"), so no person's score depends on anyone's
+recorded sex, their own or their neighbours'.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ def score_people(
     con.register(
         "premises_scores",
         pa.Table.from_pylist(
-            [{"location": p["location"], "score": p["score"]} for p in premises if p["high_risk"]],
+            [
+                {"location": p["location"], "score": p["score_without_sex"]}
+                for p in premises
+                if p["score_without_sex"] >= config.premises.high_risk_score
+            ],
             schema=pa.schema([("location", pa.string()), ("score", pa.float64())]),
         ),
     )

@@ -206,6 +206,8 @@ def _premises_row(r: dict, config: RiskConfig, labels: dict[str, str]) -> dict:
         "score": score,
         "indicators": indicators,
         "high_risk": score >= cfg.high_risk_score,
+        # for people at risk: the score without the one sign that reads anyone's sex
+        "score_without_sex": round(score - indicators["several_women"]["points"], 1),
         "explanation": f"Score {score:g}: " + "; ".join(shown) + "." if shown else "No signs.",
     }
 

@@ -377,8 +377,7 @@ def _escalation_text(row: dict, config: RiskConfig, names: dict[str, str]) -> st
     if cited:
         lead = "In order" if len(cited) == len(row["chronology"]) else f"The latest {len(cited)}, in order"
         items = [
-            f"{local_day(c['at'])}: {_kinds(c['codes'], names)}"
-            + (f" (graded {c['grade']})" if c["grade"] else "")
+            f"{local_day(c['at'])}: {_kinds(c['codes'], names)}" + (f" ({c['grade']})" if c["grade"] else "")
             for c in cited
         ]
         parts.append(f"{lead}: " + "; ".join(items) + ".")
