@@ -20,6 +20,7 @@ subjects scored per second.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import sys
@@ -220,9 +221,14 @@ def _event(event_id: str, kind: str, at: datetime, text: str = "", location: str
         "source_type": "public" if kind == "report" else "",
         "text": text,
         "location": location,
-        "latitude": 52.57 + random.random() * 0.05 if location else None,
-        "longitude": -0.25 + random.random() * 0.05 if location else None,
+        # spread over Peterborough deterministically (the same addresses land in the same cells)
+        "latitude": 52.55 + (hash_of(location) % 1000) / 10_000 if location else None,
+        "longitude": -0.29 + (hash_of(location) // 1000 % 1000) / 10_000 if location else None,
     }
+
+
+def hash_of(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=6).digest(), "big")
 
 
 def _baseline_sample(inputs: RiskInputs, rng: random.Random, size: int) -> list[list[int]]:

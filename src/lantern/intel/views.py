@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from lantern.risk.charts import severity_chart
 from lantern.risk.selectors import risk_for_entity
 from lantern.risk.services import active_model
 from lantern.safeguarding.selectors import referral_prompt
+from lantern.safeguarding.services import person_age
 
 
 @requires(Capability.VIEW_INTEL)
@@ -57,12 +57,8 @@ def _risk_context(user, entity) -> dict:
 
 
 def _is_child(person) -> bool | None:
-    if person.date_of_birth is None:
-        return None if person.age_max is None else person.age_max < 18
-    today = date.today()
-    years = today.year - person.date_of_birth.year
-    years -= (today.month, today.day) < (person.date_of_birth.month, person.date_of_birth.day)
-    return years < 18
+    age = person_age(person)
+    return None if age is None else age < 18
 
 
 def _map_points(entity, timeline) -> list[dict]:
