@@ -188,9 +188,10 @@ class ChunkWriter:
         )
         self._upsert(
             Person,
-            ["entity_ptr_id", *_PERSON_COLUMNS, "description"],
+            # protected characteristics are not read from bulk files yet: recorded as not known
+            ["entity_ptr_id", *_PERSON_COLUMNS, "description", "ethnicity", "nationality", "religion"],
             [
-                (pk, src[v["source"]], *(v[c] for c in _PERSON_COLUMNS[1:]), "")
+                (pk, src[v["source"]], *(v[c] for c in _PERSON_COLUMNS[1:]), "", "", "", "")
                 for pk, v in chunk.persons.items()
             ],
             ["entity_ptr_id"],
