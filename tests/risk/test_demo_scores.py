@@ -90,3 +90,19 @@ def test_hotspots_are_computed_with_a_week_by_hour_matrix(scored):
     assert sum(map(sum, spots["matrix"]["harm"])) == pytest.approx(
         sum(c["harm"] for c in spots["cells"]), rel=1e-6
     )
+
+
+def test_a_report_without_consent_and_its_incident_are_never_scored(scored):
+    from lantern.intel.models import Incident
+
+    top = SubjectRisk.objects.order_by("escalation_rank").first()
+    assert "weapon produced" in top.explanation
+    weapon = Incident.objects.filter(behaviours__code="weapon", from_report__isnull=False).first()
+    report = weapon.from_report
+    report.shared_with_police = False  # the reporter withdrew her consent
+    report.save(update_fields=["shared_with_police"])
+    risk_recompute(actor=Actor(via="tests"), as_of=AS_OF)
+    again = SubjectRisk.objects.get(subject_key=top.subject_key)
+    assert again.incidents == top.incidents - 1
+    assert "weapon produced" not in again.explanation
+    assert str(weapon.pk) not in {c["event_id"] for c in again.detail["chronology"]}

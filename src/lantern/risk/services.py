@@ -162,8 +162,9 @@ def _store(run: RiskRun, result: RiskResult) -> None:
     PersonRisk.objects.exclude(run=run).delete()
     records = _records_of({r["subject"] for r in result.subjects} | {p["person"] for p in result.people})
     names = _names({r["subject"] for r in result.subjects} | {p["person"] for p in result.people})
-    subjects = [_subject(run, r, records, names) for r in result.subjects]
-    SubjectRisk.objects.bulk_create([s for s in subjects if s.person_id], batch_size=WRITE_BATCH)
+    # a subject is stored when a person record stands for it (a vehicle linked as "subject" is not)
+    subjects = [s for r in result.subjects if (s := _subject(run, r, records, names)).person_id]
+    SubjectRisk.objects.bulk_create(subjects, batch_size=WRITE_BATCH)
     places = _records_of({p["location"] for p in result.premises}, kind="location")
     place_names = _names({p["location"] for p in result.premises})
     PremisesRisk.objects.bulk_create(
@@ -203,7 +204,7 @@ def _store(run: RiskRun, result: RiskResult) -> None:
         batch_size=WRITE_BATCH,
     )
     run.subjects = len(subjects)
-    run.escalating = sum(1 for r in result.subjects if r["escalating"])
+    run.escalating = sum(1 for s in subjects if s.escalating)
     run.premises = sum(1 for p in result.premises if p["high_risk"])
     run.people = sum(1 for p in result.people if p["prompt_referral"])
     run.notes = result.notes

@@ -111,7 +111,9 @@ class Premises(BaseModel):
     short_let_phrases: list[str] = Field(min_length=1)
     concern_phrases: list[str] = Field(min_length=1)
     visitor_reports_full: int = Field(ge=1, description="reports of visitors that earn the full weight")
-    women_full: int = Field(ge=2, description="women linked to the address that earn the full weight")
+    women_full: int = Field(
+        ge=3, description="women linked to the address that earn the full weight (from 3)"
+    )
     moved_within_days: int = Field(ge=1, description="a stay elsewhere this close counts as being moved")
     short_stay_days: int = Field(ge=1)
     short_stays_full: int = Field(ge=1)

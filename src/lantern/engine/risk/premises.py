@@ -161,7 +161,8 @@ def _premises_row(r: dict, config: RiskConfig, labels: dict[str, str]) -> dict:
             ),
         ),
         "several_women": (
-            0.0 if r["women"] < 2 else min((r["women"] - 1) / (cfg.women_full - 1), 1.0),
+            # two women at one address is a household as often as not: the sign starts at three
+            0.0 if r["women"] < 3 else min((r["women"] - 2) / (cfg.women_full - 2), 1.0),
             f"{r['women']} women linked to the address",
         ),
         "women_moved": (

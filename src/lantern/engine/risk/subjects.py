@@ -401,13 +401,18 @@ def _priority_text(row: dict, config: RiskConfig) -> str:
     return text
 
 
+def _or_low(value: float | None) -> float:
+    """No trend sorts below any measured one (zero included)."""
+    return -1e9 if value is None else value
+
+
 def _rank(rows: list[dict]) -> None:
     by_escalation = sorted(
         rows,
         key=lambda r: (
             not r["escalating"],
-            -(r["mk_z"] or -99),
-            -(r["slope_per_30_days"] or -99),
+            -_or_low(r["mk_z"]),
+            -_or_low(r["slope_per_30_days"]),
             r["subject"],
         ),
     )
