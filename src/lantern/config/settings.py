@@ -10,8 +10,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from lantern.config.env import env_bool, env_int, env_list, env_path, env_str
+from lantern.config.env import ConfigError, env_bool, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -19,11 +20,21 @@ VAR_DIR = env_path("LANTERN_VAR_DIR", REPO_DIR / "var")
 LAKE_DIR = env_path("LANTERN_LAKE_DIR", VAR_DIR / "lake")
 
 
+# A production deployment (LANTERN_PRODUCTION=1) takes its secret from the environment only, runs
+# behind HTTPS (secure cookies, HSTS, redirect) and passes `lantern check --deploy` with no warnings.
+PRODUCTION = env_bool("LANTERN_PRODUCTION", False)
+
+
 def _secret_key() -> str:
     """The environment's key, else a key generated once for this installation and kept in var/."""
     configured = env_str("LANTERN_SECRET_KEY", "")
     if configured:
         return configured
+    if PRODUCTION:
+        raise ConfigError(
+            "LANTERN_SECRET_KEY is not set: production takes its secret from the environment only "
+            "(generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -34,6 +45,10 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("LANTERN_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError(
+        "LANTERN_DEBUG is set with LANTERN_PRODUCTION: debug pages leak data; unset LANTERN_DEBUG."
+    )
 ALLOWED_HOSTS = env_list("LANTERN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("LANTERN_CSRF_TRUSTED_ORIGINS", "")
 
@@ -60,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +137,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("LANTERN_SSL_REDIRECT", True)  # off when a proxy redirects
+    SECURE_HSTS_SECONDS = env_int("LANTERN_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env_bool("LANTERN_BEHIND_PROXY", False):  # the proxy terminates TLS and says so
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # shown to people; stored in UTC
@@ -168,6 +192,32 @@ LANTERN_MAX_DOCUMENT_BYTES = env_int("LANTERN_MAX_DOCUMENT_BYTES", 20 * 1024 * 1
 # zones, points and postcode districts without tiles.
 LANTERN_TILE_URL = env_str("LANTERN_TILE_URL", "")
 LANTERN_TILE_ATTRIBUTION = env_str("LANTERN_TILE_ATTRIBUTION", "")
+
+
+def _origin(url: str) -> list[str]:
+    """The scheme and host of the tile server ("https://tiles.example:8080"), for the policy."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "").replace("{", "").replace("}", ""))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
+# Content Security Policy: scripts and styles only from Lantern's own files (no inline script or
+# style anywhere: templates keep behaviour in static files), images also from the tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_origin(LANTERN_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,
