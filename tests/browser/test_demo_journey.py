@@ -41,6 +41,10 @@ def test_officer_finds_the_subject_by_vrm(
     vrm = _subject_vrm(demo_world)
     page.get_by_label("Search people, vehicles, phones, places").fill(vrm)
     page.get_by_role("button", name="Search", exact=True).first.click()
+    # the first search of a session asks why, and records the answer with every search
+    expect(page.get_by_role("alert").filter(has_text="Choose why you are searching")).to_be_visible()
+    page.get_by_label("Why you are searching").select_option("investigation")
+    page.locator("main").get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Results for"))).to_be_visible()
     plate = normalise_vrm(vrm)
     result = page.get_by_role("link", name=re.compile(rf"^{plate[:4]} {plate[4:]}$"))

@@ -22,7 +22,7 @@ def test_viewing_a_person_leaves_an_access_entry(demo_world, client_for, users):
 
 
 def test_search_is_recorded_with_its_query(demo_world, client_for):
-    client_for("analyst").get("/search/", {"q": "PE1"})
+    client_for("analyst").get("/search/", {"q": "PE1", "purpose": "investigation"})
     entry = AuditEntry.objects.order_by("-sequence").first()
     assert (entry.action, entry.summary) == ("search", "PE1")
 

@@ -56,6 +56,8 @@ def _sample_ids() -> dict[str, str]:
         "charts:saved": _saved_chart(),
         "intake:import_quarantine": _import_run(),
         "risk:chronology": _risk_subject(),
+        "governance:record": Person.objects.values_list("pk", flat=True).first(),
+        "governance:subject_access": Person.objects.values_list("pk", flat=True).first(),
         "safeguarding:task": _task(),
         "safeguarding:referral": _referral(),
     }
@@ -231,7 +233,9 @@ def test_url_matrix(who, demo_world, client, users):
     for name, pattern, view in _lantern_patterns():
         url = "/" + pattern.replace("<uuid:pk>", str(ids.get(name)))
         assert "None" not in url, f"no sample object for {name}"
-        response = client.get(url, {"q": "smith"} if name == "intel:search" else None)
+        response = client.get(
+            url, {"q": "smith", "purpose": "investigation"} if name == "intel:search" else None
+        )
         expected = _expected(view.lantern_capability, who)
         assert response.status_code == expected, (
             f"{who} GET {url}: {response.status_code}, expected {expected}"

@@ -53,7 +53,9 @@ def test_search_with_hostile_text_finds_nothing_and_does_not_fail(stored, users)
 
 
 def test_search_page_escapes_the_query(stored, client_for):
-    response = client_for("officer").get("/search/", {"q": "<script>alert(1)</script>"})
+    response = client_for("officer").get(
+        "/search/", {"q": "<script>alert(1)</script>", "purpose": "investigation"}
+    )
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
     assert b"&lt;script&gt;" in response.content

@@ -13,6 +13,7 @@ urlpatterns = [
     path("resolution/", include("lantern.resolution.urls")),
     path("charts/", include("lantern.resolution.chart_urls")),
     path("risk/", include("lantern.risk.urls")),
+    path("audit/", include("lantern.governance.urls")),
     path("safeguarding/", include("lantern.safeguarding.urls")),
     path("", include("lantern.intake.urls")),
     path("", include("lantern.intel.urls")),

@@ -35,6 +35,7 @@ class Capability(StrEnum):
     VIEW_RISK = "view_risk"  # priorities, premises and people at risk, hotspots, escalation
     CONFIGURE_RISK = "configure_risk"  # change the risk model's weights and bands (a new version)
     SAFEGUARD = "safeguard"  # safeguarding tasks, visits, NRM referrals and MS1 duty-to-notify records
+    SUBJECT_ACCESS = "subject_access"  # export everything held about a person (a subject access request)
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -78,6 +79,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_RISK,
             Capability.CONFIGURE_RISK,
             Capability.SAFEGUARD,
+            Capability.SUBJECT_ACCESS,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

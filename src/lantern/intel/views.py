@@ -89,10 +89,24 @@ def event_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     )
 
 
+SEARCH_PURPOSES = [
+    ("", "choose a purpose"),
+    ("investigation", "investigation or intelligence development"),
+    ("safeguarding", "safeguarding a person"),
+    ("order", "managing a civil order"),
+    ("disclosure", "a disclosure or information request"),
+    ("quality", "checking data quality or resolution"),
+    ("other", "other (say what)"),
+]
+PURPOSE_KEY = "lantern_search_purpose"  # remembered for the session, shown and changeable on the page
+
+
 @requires(Capability.VIEW_INTEL)
 def search(request: HttpRequest) -> HttpResponse:
+    """Search the store; the user states why (once a session), and the purpose is audited with each search."""
+    purpose, purpose_error = _search_purpose(request)
     query = request.GET.get("q", "")
-    result = selectors.entity_search(request.user, query)
+    result = selectors.entity_search(request.user, query if purpose else "")
     if result.query:
         audit_record(
             user=request.user,
@@ -100,7 +114,34 @@ def search(request: HttpRequest) -> HttpResponse:
             object_type="search",
             summary=result.query,
             path=request.get_full_path(),
-            detail={"results": len(result.entities)},
+            detail={"results": len(result.entities), "purpose": purpose},
         )
+    context = {
+        "result": result,
+        "query": query[:200],
+        "purpose": purpose,
+        "purpose_error": purpose_error if query.strip() else "",
+        "purposes": SEARCH_PURPOSES,
+    }
     template = "intel/_search_results.html" if request.htmx else "intel/search.html"
-    return render(request, template, {"result": result})
+    return render(request, template, context)
+
+
+def _search_purpose(request: HttpRequest) -> tuple[str, str]:
+    """The purpose stated now (remembered), or earlier this session; else why there is none."""
+    stated = request.GET.get("purpose", "")
+    chosen = dict(SEARCH_PURPOSES).get(stated, "") if stated else ""  # "" is the placeholder option
+    if request.GET.get("purpose") == "other":
+        said = " ".join(request.GET.get("purpose_other", "").split())[:200]
+        if not said:
+            return "", "Say what the other purpose is: it is recorded with your search."
+        chosen = f"other: {said}"
+    if chosen:
+        if request.session.get(PURPOSE_KEY) != chosen:  # saved once, not on every search
+            request.session[PURPOSE_KEY] = chosen
+        return chosen, ""
+    remembered = request.session.get(PURPOSE_KEY, "")
+    return (
+        remembered,
+        "" if remembered else "Choose why you are searching: the purpose is recorded with your search.",
+    )

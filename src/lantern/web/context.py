@@ -19,6 +19,8 @@ def lantern(request) -> dict:
         "can_manage_orders": bool(user) and has_capability(user, Capability.MANAGE_ORDERS),
         "can_view_risk": bool(user) and has_capability(user, Capability.VIEW_RISK),
         "can_safeguard": bool(user) and has_capability(user, Capability.SAFEGUARD),
+        "can_view_audit": bool(user) and has_capability(user, Capability.VIEW_AUDIT),
+        "can_subject_access": bool(user) and has_capability(user, Capability.SUBJECT_ACCESS),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
