@@ -2,6 +2,7 @@
 # Install the Debian packages the test suite needs, if they are missing:
 #   chromium, chromium-driver  the browser tests drive /usr/bin/chromium (never a downloaded browser)
 #   poppler-utils              pdftotext/pdftoppm, to read the PDF profiles the app renders
+#   postgresql-client          pg_dump/pg_restore, for `lantern backup` and `lantern restore` on PostgreSQL
 #   default-jre-headless       a Java runtime (Spark), only when no `java` is on PATH
 #
 #   scripts/install-system-packages.sh          (run by `make system-packages` and `make test`)
@@ -21,7 +22,7 @@ need() {  # need PACKAGE COMMAND: want PACKAGE unless COMMAND is on PATH and PAC
 
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "system-packages: this script knows Debian/Ubuntu only (no dpkg here)." >&2
-  echo "Install by hand: Chromium and its ChromeDriver, poppler-utils, a Java runtime (17+)." >&2
+  echo "Install by hand: Chromium and its ChromeDriver, poppler-utils, postgresql-client, a Java runtime (17+)." >&2
   exit 1
 fi
 
@@ -32,12 +33,13 @@ else
   need chromium chromium
   need chromium-driver chromedriver
   need poppler-utils pdftoppm
+  need postgresql-client pg_dump
   # Any Java will do (Spark 4 needs 17+); only install Debian's default when there is none at all.
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system-packages: all present (${1:-chromium, chromedriver, poppler-utils, java})"
+  echo "system-packages: all present (${1:-chromium, chromedriver, poppler-utils, pg_dump, java})"
   exit 0
 fi
 
@@ -66,7 +68,7 @@ fi
   || advice "'apt-get install' failed"
 
 # Check what the tests will look for.
-for cmd in chromium chromedriver pdftoppm java; do
+for cmd in chromium chromedriver pdftoppm pg_dump java; do
   command -v "$cmd" >/dev/null 2>&1 || { echo "system-packages: '$cmd' still not on PATH" >&2; exit 1; }
 done
 echo "system-packages: done ($(chromium --version 2>/dev/null | head -n1))"
