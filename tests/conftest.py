@@ -33,11 +33,37 @@ def make_user(db):
     from lantern.governance.services import user_create_or_reset
 
     def _make(role: str, username: str | None = None):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         user, password, _ = user_create_or_reset(username=username or f"test-{role}", role=role)
         user.plain_password = password
+        # enrolled in two-factor sign-in, as every staff account is after its first sign-in
+        user.totp_device, _ = TOTPDevice.objects.get_or_create(
+            user=user, defaults={"name": "test", "confirmed": True}
+        )
         return user
 
     return _make
+
+
+def sign_in(client, user) -> None:
+    """Sign ``user`` in with both factors (tests of the sign-in itself use the pages instead)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def current_code(user) -> str:
+    """The six digits the user's authenticator app would show now."""
+    from lantern.governance.two_factor import current_code as code
+
+    return code(user)
 
 
 @pytest.fixture
@@ -50,7 +76,7 @@ def client_for(client, users):
     """A test client signed in as the named role."""
 
     def _client(role: str):
-        client.force_login(users[role])
+        sign_in(client, users[role])
         return client
 
     return _client

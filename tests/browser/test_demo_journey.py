@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from lantern.engine.normalise import normalise_vrm
@@ -27,11 +30,24 @@ def test_officer_finds_the_subject_by_vrm(
     live_server, demo_world, make_user, page, screenshot, axe_violations
 ):
     officer = make_user("officer", "pc-browser")
+    TOTPDevice.objects.filter(user=officer).delete()  # a new officer: enrols at the first sign-in
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("Username").fill(officer.username)
     page.get_by_label("Password").fill(officer.plain_password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    screenshot("two-factor-enrolment")
+    assert axe_violations() == []
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    page.get_by_label("Six-digit code").fill("000000" if totp(key) != 0 else "111111")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("That code did not match")
+    TOTPDevice.objects.get(user=officer).throttle_reset()  # as the wait after a wrong code would
+    page.get_by_label("Six-digit code").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     expect(page.get_by_text("person records")).to_be_visible()

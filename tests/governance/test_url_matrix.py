@@ -9,6 +9,7 @@ from lantern.governance.roles import ROLE_CAPABILITIES, Role
 from lantern.intake.models import Submission
 from lantern.intel.models import Event, IntelligenceReport, Location, OnlineIdentity, Person, Phone, Vehicle
 from lantern.orders.models import Order
+from tests.conftest import sign_in
 
 ANONYMOUS = "anonymous"
 # URL names not declared through lantern's access decorators (Django's own views).
@@ -227,7 +228,7 @@ def test_every_lantern_view_declares_who_may_see_it():
 def test_url_matrix(who, demo_world, client, users):
     _partner_with_a_submission(users["partner"])
     if who != ANONYMOUS:
-        client.force_login(users[who])
+        sign_in(client, users[who])
     ids = _sample_ids()
     checked = 0
     for name, pattern, view in _lantern_patterns():
@@ -248,7 +249,7 @@ def test_url_matrix(who, demo_world, client, users):
 
 @pytest.mark.parametrize("who", [role.value for role in Role])
 def test_admin_is_for_administrators_only(who, db, client, users):
-    client.force_login(users[who])
+    sign_in(client, users[who])
     response = client.get("/admin/")
     assert response.status_code == (200 if who == Role.ADMINISTRATOR else 302)
 

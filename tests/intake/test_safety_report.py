@@ -17,6 +17,7 @@ from lantern.intake.services.partners import member_add, organisation_ensure
 from lantern.intake.services.submissions import safety_consent_withdraw, safety_report_submit
 from lantern.intel.models import Event, IntelligenceReport, ReportSourceDetail
 from lantern.intel.services import Actor
+from tests.conftest import sign_in
 
 FORM = {
     "incident_type": "violence",
@@ -99,20 +100,20 @@ def test_withdrawing_consent_hides_the_report_from_the_police(client, db, make_u
     project = organisation_ensure(code="pboro-project", name="Peterborough project")
     caseworker = make_user("partner", "caseworker-1")
     member_add(user=caseworker, organisation=project)
-    client.force_login(caseworker)
+    sign_in(client, caseworker)
     response = client.post("/partner/safety/new/", FORM | {"share_with_police": "yes"})
     assert response.status_code == 302
     submission = Submission.objects.get(organisation=project)
     assert submission.report is not None and submission.channel == "sex_worker"
     officer = make_user("officer", "pc-consent")
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(f"/events/{submission.report.pk}/").status_code == 200
-    client.force_login(caseworker)
+    sign_in(client, caseworker)
     client.post(f"/partner/submissions/{submission.pk}/", {"action": "withdraw"})
     submission.refresh_from_db()
     assert submission.safety.consent_withdrawn_at is not None
     assert SafetyAlert.objects.get().withdrawn_at is not None
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(f"/events/{submission.report.pk}/").status_code == 404
     assert "ZZ61 SAF" not in client.get("/").content.decode()
     assert (

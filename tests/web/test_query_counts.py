@@ -22,7 +22,8 @@ def test_dashboard_query_count(demo_world, client_for, django_assert_max_num_que
 
 def test_search_query_count(demo_world, client_for, django_assert_max_num_queries):
     client = client_for("analyst")
-    with django_assert_max_num_queries(13):  # one more than the page: the stated purpose is saved
+    # the page, the stated purpose saved in the session, the session's second factor (django-otp)
+    with django_assert_max_num_queries(14):
         response = client.get("/search/", {"q": "ashdown", "purpose": "investigation"})
     assert response.content.count(b'class="muted">person') >= 3
 

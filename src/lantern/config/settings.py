@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "lantern.governance",
     "lantern.intel",
     "lantern.intake",
@@ -81,10 +84,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
+
+# Sign-in: a password, then a time-based one-time code (TOTP, django-otp) for every staff role;
+# repeated failures lock the account and address out for a while (django-axes).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LANTERN_REQUIRE_2FA = env_bool("LANTERN_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Lantern"
+AXES_FAILURE_LIMIT = env_int("LANTERN_SIGN_IN_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("LANTERN_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 ROOT_URLCONF = "lantern.config.urls"
 WSGI_APPLICATION = "lantern.config.wsgi.application"

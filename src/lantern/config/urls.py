@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lantern.governance import account_views
 from lantern.intake.api import api
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", account_views.second_factor, name="two_factor"),
+    path("accounts/security/", account_views.account_security, name="account_security"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("orders/", include("lantern.orders.urls")),

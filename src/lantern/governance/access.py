@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
@@ -22,6 +25,8 @@ def requires(capability: Capability) -> Callable:
         def wrapped(request: HttpRequest, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if unverified(request):
+                return redirect_to_second_factor(request)
             if not has_capability(request.user, capability):
                 raise PermissionDenied(f"Your role does not allow this page ({capability}).")
             return view(request, *args, **kwargs)
@@ -30,6 +35,21 @@ def requires(capability: Capability) -> Callable:
         return wrapped
 
     return decorator
+
+
+def unverified(request: HttpRequest) -> bool:
+    """Signed in with a password only, where the role needs a second factor too."""
+    from lantern.governance.two_factor import is_verified, needs_second_factor
+
+    return needs_second_factor(request.user) and not is_verified(request.user)
+
+
+def redirect_to_second_factor(request: HttpRequest, next_url: str = "") -> HttpResponseRedirect:
+    """To the one-time code page, coming back to ``next_url`` (default: this page) afterwards."""
+    next_url = next_url or request.get_full_path()
+    target = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    query = urlencode({"next": next_url}) if target else ""
+    return HttpResponseRedirect(reverse("two_factor") + (f"?{query}" if query else ""))
 
 
 def public(view: Callable) -> Callable:
@@ -45,6 +65,8 @@ def signed_in(view: Callable) -> Callable:
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if unverified(request):
+            return redirect_to_second_factor(request)
         return view(request, *args, **kwargs)
 
     wrapped.lantern_capability = "signed_in"

@@ -19,6 +19,7 @@ from lantern.demo.world_places import default_gazetteer_path
 from lantern.demo.world_vocab import BEHAVIOURS
 from lantern.governance.roles import Role
 from lantern.governance.services import user_create_or_reset
+from lantern.governance.two_factor import demo_authenticator, needs_second_factor
 from lantern.intake.bulk.cli import import_bulk_file
 from lantern.intake.bulk.runner import ImportFailed as BulkImportFailed
 from lantern.intake.bulk.runner import ImportRequest
@@ -129,7 +130,12 @@ class Command(BaseCommand):
         )
         for role, username in DEMO_USERS.items():
             user, password, _ = user_create_or_reset(username=username, role=role, via="lantern demo")
-            self.stdout.write(f"  {role:<14} {username:<20} {password}")
+            key = demo_authenticator(user) if needs_second_factor(user) else ""
+            self.stdout.write(f"  {role:<14} {username:<20} {password}  {key}".rstrip())
             if role == Role.PARTNER:
                 self._partner_project(user)
-        self.stdout.write("Create real accounts with `lantern createuser NAME --role ROLE`.")
+        self.stdout.write(
+            "Staff sign in with a code too: add the key shown to an authenticator app, or run "
+            "`lantern demo_code USERNAME` for the current code.\n"
+            "Create real accounts with `lantern createuser NAME --role ROLE`."
+        )

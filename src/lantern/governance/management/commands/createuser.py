@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lantern.governance.roles import ROLE_NAMES
 from lantern.governance.services import AccountError, user_create_or_reset
+from lantern.governance.two_factor import confirmed_device, needs_second_factor, reset_second_factor
 
 
 class Command(BaseCommand):
@@ -11,6 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=ROLE_NAMES)
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--reset-2fa",
+            action="store_true",
+            help="remove their authenticator (a lost phone): they enrol again",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -25,3 +31,10 @@ class Command(BaseCommand):
         verb = "Created" if created else "Reset the password of"
         self.stdout.write(f"{verb} {user.get_username()} ({options['role']}). Password: {password}")
         self.stdout.write("Give it to them privately; they should change it when they first sign in.")
+        if options["reset_2fa"]:
+            reset_second_factor(user, actor=None, via="lantern createuser --reset-2fa")
+            self.stdout.write("Their authenticator was removed.")
+        if needs_second_factor(user) and confirmed_device(user) is None:
+            self.stdout.write(
+                "At their first sign-in they will set up an authenticator app (a QR code is shown)."
+            )
