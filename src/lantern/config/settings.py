@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lantern.resolution",
     "lantern.risk",
     "lantern.safeguarding",
+    "lantern.retention",
     "lantern.demo",
     "lantern.web",
 ]

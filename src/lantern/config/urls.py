@@ -17,6 +17,7 @@ urlpatterns = [
     path("charts/", include("lantern.resolution.chart_urls")),
     path("risk/", include("lantern.risk.urls")),
     path("audit/", include("lantern.governance.urls")),
+    path("retention/", include("lantern.retention.urls")),
     path("safeguarding/", include("lantern.safeguarding.urls")),
     path("", include("lantern.intake.urls")),
     path("", include("lantern.intel.urls")),

@@ -36,6 +36,7 @@ class Capability(StrEnum):
     CONFIGURE_RISK = "configure_risk"  # change the risk model's weights and bands (a new version)
     SAFEGUARD = "safeguard"  # safeguarding tasks, visits, NRM referrals and MS1 duty-to-notify records
     SUBJECT_ACCESS = "subject_access"  # export everything held about a person (a subject access request)
+    REVIEW_RETENTION = "review_retention"  # the retention review queue: retain with a reason, or dispose
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -80,6 +81,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CONFIGURE_RISK,
             Capability.SAFEGUARD,
             Capability.SUBJECT_ACCESS,
+            Capability.REVIEW_RETENTION,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.
