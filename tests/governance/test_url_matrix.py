@@ -61,7 +61,18 @@ def _sample_ids() -> dict[str, str]:
         "governance:subject_access": Person.objects.values_list("pk", flat=True).first(),
         "safeguarding:task": _task(),
         "safeguarding:referral": _referral(),
+        "retention:review": _retention_review(),
     }
+
+
+def _retention_review():
+    """A person's review schedule (given when the demo world was filed, or by the command)."""
+    from lantern.retention.models import ReviewSchedule
+    from lantern.retention.services import schedule_missing
+
+    if not ReviewSchedule.objects.exists():
+        schedule_missing()
+    return ReviewSchedule.objects.filter(record_kind="person").values_list("pk", flat=True).first()
 
 
 def _task():
