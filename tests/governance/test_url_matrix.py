@@ -59,6 +59,7 @@ def _sample_ids() -> dict[str, str]:
         "risk:chronology": _risk_subject(),
         "governance:record": Person.objects.values_list("pk", flat=True).first(),
         "governance:subject_access": Person.objects.values_list("pk", flat=True).first(),
+        "governance:restrict": Person.objects.values_list("pk", flat=True).first(),
         "safeguarding:task": _task(),
         "safeguarding:referral": _referral(),
         "retention:review": _retention_review(),

@@ -37,6 +37,7 @@ class Capability(StrEnum):
     SAFEGUARD = "safeguard"  # safeguarding tasks, visits, NRM referrals and MS1 duty-to-notify records
     SUBJECT_ACCESS = "subject_access"  # export everything held about a person (a subject access request)
     REVIEW_RETENTION = "review_retention"  # the retention review queue: retain with a reason, or dispose
+    RESTRICT = "restrict"  # put a record on an access list (need-to-know), or lift it
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -82,6 +83,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SAFEGUARD,
             Capability.SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
+            Capability.RESTRICT,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.audit_log, name="log"),
     path("records/<uuid:pk>/", views.record_history, name="record"),
     path("subject-access/<uuid:pk>/", views.subject_access, name="subject_access"),
+    path("restrict/<uuid:pk>/", views.restrict_record, name="restrict"),
 ]

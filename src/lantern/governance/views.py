@@ -6,17 +6,19 @@ import json
 from uuid import UUID
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from lantern.governance import selectors
+from lantern.governance import restrictions, selectors
 from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
-from lantern.governance.models import AuditAction
+from lantern.governance.models import AuditAction, RecordRestriction, Team
 from lantern.governance.roles import Capability
 from lantern.governance.subject_access import subject_access_export
-from lantern.intel.models import Person
+from lantern.intel.models import Entity, Person
 
 PAGE_SIZE = 100
 
@@ -64,3 +66,70 @@ def subject_access(request: HttpRequest, pk: UUID) -> HttpResponse:
     response = HttpResponse(json.dumps(export, indent=1, ensure_ascii=False), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{pk}.json"'
     return response
+
+
+class RestrictForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why only these people may see it")
+    users = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="People on the list", widget=forms.CheckboxSelectMultiple
+    )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.all(),
+        required=False,
+        label="Teams on the list",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(groups__name="partner")
+            .order_by("username")
+        )
+
+
+@requires(Capability.RESTRICT)
+def restrict_record(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Put a record the supervisor can see on an access list, change the list, or lift it."""
+    record, kind, back = _visible_record(request.user, pk)
+    current = RecordRestriction.objects.filter(object_id=pk).first()
+    initial = (
+        {"reason": current.reason, "users": current.users.all(), "teams": current.teams.all()}
+        if current
+        else {}
+    )
+    form = RestrictForm(request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("action") == "lift":
+        restrictions.unrestrict(record=record, actor=request.user)
+        messages.success(request, "The restriction is lifted: everyone with access to the store can see it.")
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        restrictions.restrict(
+            record=record,
+            kind=kind,
+            reason=form.cleaned_data["reason"],
+            users=form.cleaned_data["users"],
+            teams=form.cleaned_data["teams"],
+            actor=request.user,
+        )
+        messages.success(request, "Restricted: only the people and teams on the list (and you) can see it.")
+        return redirect(back)
+    return render(
+        request,
+        "governance/restrict.html",
+        {"form": form, "record": record, "current": current, "back": back},
+    )
+
+
+def _visible_record(user, pk: UUID):
+    """The entity or event behind ``pk`` as this user sees it (404 if they cannot)."""
+    from lantern.intel import selectors as intel
+
+    entity = Entity.objects.filter(pk=pk).values_list("kind", flat=True).first()
+    if entity:
+        record = intel.entity_get(user, kind=entity, pk=pk)
+        return record, entity, record.get_absolute_url()
+    event = intel.event_get(user, pk=pk)
+    return event, "event", event.get_absolute_url()

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from lantern.engine.normalise.text import clean_text
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel import search_keys
 from lantern.intel.models import (
@@ -46,7 +47,12 @@ def _require(user, capability: Capability) -> None:
 
 def _links_for(user):
     """Event links the user may see: who reported something identifies a source, so it is restricted."""
-    links = EventLink.objects.exclude(event__intelligencereport__shared_with_police=False)
+    hidden = hidden_ids(user)
+    links = (
+        EventLink.objects.exclude(event__intelligencereport__shared_with_police=False)
+        .exclude(event_id__in=hidden)
+        .exclude(entity_id__in=hidden)
+    )
     if not has_capability(user, Capability.VIEW_SOURCE_DETAILS):
         links = links.exclude(role=LinkRole.REPORTER)
     return links
@@ -55,12 +61,14 @@ def _links_for(user):
 def visible_events(user) -> QuerySet[Event]:
     """Events a police user may see: never a report whose reporter has not consented to police use."""
     _require(user, Capability.VIEW_INTEL)
-    return Event.objects.exclude(intelligencereport__shared_with_police=False)
+    return Event.objects.exclude(intelligencereport__shared_with_police=False).exclude(
+        pk__in=hidden_ids(user)
+    )
 
 
 def visible_reports(user) -> QuerySet[IntelligenceReport]:
     _require(user, Capability.VIEW_INTEL)
-    return IntelligenceReport.objects.filter(shared_with_police=True)
+    return IntelligenceReport.objects.filter(shared_with_police=True).exclude(pk__in=hidden_ids(user))
 
 
 def entity_get(user, *, kind: str, pk: UUID):
@@ -72,8 +80,8 @@ def entity_get(user, *, kind: str, pk: UUID):
     queryset = model.objects.all()
     if model is Person:
         queryset = queryset.select_related("source").prefetch_related("names")
-    entity = queryset.filter(pk=pk).first()
-    if entity is None:
+    entity = queryset.filter(pk=pk).exclude(pk__in=hidden_ids(user)).first()
+    if entity is None:  # a restricted record is "not found" to anyone not on its list
         raise Http404("No such record, or it has been disposed of.")
     return entity
 
@@ -93,6 +101,8 @@ def entity_relationships(user, entity: Entity) -> list[Relationship]:
     _require(user, Capability.VIEW_INTEL)
     return list(
         Relationship.objects.filter(Q(entity_a=entity) | Q(entity_b=entity))
+        .exclude(entity_a_id__in=hidden_ids(user))
+        .exclude(entity_b_id__in=hidden_ids(user))
         .select_related("entity_a", "entity_b", "source")
         .order_by("kind", "start")
     )
@@ -164,7 +174,11 @@ def entity_search(user, query: str) -> SearchResult:
     )
     if not ids:
         ids = _word_match(query)
-    entities = list(Entity.objects.filter(pk__in=list(ids)[: SEARCH_LIMIT + 1]).order_by("kind", "label"))
+    entities = list(
+        Entity.objects.filter(pk__in=list(ids)[: SEARCH_LIMIT + 1])
+        .exclude(pk__in=hidden_ids(user))
+        .order_by("kind", "label")
+    )
     return SearchResult(query, entities[:SEARCH_LIMIT], len(entities) > SEARCH_LIMIT)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lantern.engine.network import PREMISES_LINKS, Edge, Node, build_graph, metrics, possible_controllers
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability
 from lantern.intel.models import Entity, Event, LinkRole, Location, Relationship
 from lantern.intel.selectors import _links_for, _require
@@ -94,9 +95,17 @@ def expand(
     _require(user, Capability.VIEW_INTEL)
     chart = chart or Chart()
     entities, events = _entity_ids(set(node_ids))
+    hidden = hidden_ids(user)  # restricted records the user is not on the list of: no node, no edge
+    secret = {str(h) for h in hidden.values_list("object_id", flat=True)}
+    entities, events = entities - secret, events - secret
     edges: list[tuple[str, str, str, str]] = []  # (entity or event key, entity or event key, kind, date)
-    relationships = Relationship.objects.filter(entity_a_id__in=entities) | Relationship.objects.filter(
-        entity_b_id__in=entities
+    relationships = (
+        (
+            Relationship.objects.filter(entity_a_id__in=entities)
+            | Relationship.objects.filter(entity_b_id__in=entities)
+        )
+        .exclude(entity_a_id__in=hidden)
+        .exclude(entity_b_id__in=hidden)
     )
     for a, b, kind, start in relationships.values_list("entity_a_id", "entity_b_id", "kind", "start")[:2000]:
         edges.append((str(a), str(b), kind, start.isoformat() if start else ""))
@@ -106,7 +115,11 @@ def expand(
     for event, entity, role in event_links.values_list("event_id", "entity_id", "role")[:4000]:
         edges.append((EVENT + str(event), str(entity), role, ""))
         event_ids.add(str(event))
-    visible = Event.objects.exclude(intelligencereport__shared_with_police=False).filter(pk__in=event_ids)
+    visible = (
+        Event.objects.exclude(intelligencereport__shared_with_police=False)
+        .exclude(pk__in=hidden)
+        .filter(pk__in=event_ids)
+    )
     event_rows = {
         str(pk): (kind, summary, when, location)
         for pk, kind, summary, when, location in visible.values_list(

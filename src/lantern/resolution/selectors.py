@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability
 from lantern.intel.models import Vehicle
 from lantern.intel.selectors import _require
@@ -46,9 +47,9 @@ def cluster_get(user, pk: UUID) -> Cluster:
 def cluster_members(user, item: Cluster) -> list[Membership]:
     _require(user, Capability.VIEW_INTEL)
     return list(
-        item.members.select_related("entity", "entity__person", "entity__person__source").order_by(
-            "entity__label"
-        )
+        item.members.select_related("entity", "entity__person", "entity__person__source")
+        .exclude(entity_id__in=hidden_ids(user))  # a restricted record stays off its cluster's page
+        .order_by("entity__label")
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel.models import Entity
 from lantern.resolution.models import Membership
@@ -29,7 +30,7 @@ def last_failed_run(user) -> RiskRun | None:
 
 def subjects(user, *, order: str = "priority", escalating_only: bool = False) -> QuerySet[SubjectRisk]:
     _require(user)
-    rows = SubjectRisk.objects.select_related("person")
+    rows = SubjectRisk.objects.select_related("person").exclude(person_id__in=hidden_ids(user))
     if escalating_only:
         rows = rows.filter(escalating=True)
     return rows.order_by("escalation_rank" if order == "escalation" else "priority_rank")
@@ -37,13 +38,13 @@ def subjects(user, *, order: str = "priority", escalating_only: bool = False) ->
 
 def premises(user, *, high_risk_only: bool = False) -> QuerySet[PremisesRisk]:
     _require(user)
-    rows = PremisesRisk.objects.select_related("location")
+    rows = PremisesRisk.objects.select_related("location").exclude(location_id__in=hidden_ids(user))
     return rows.filter(high_risk=True) if high_risk_only else rows
 
 
 def people_at_risk(user, *, prompted_only: bool = False) -> QuerySet[PersonRisk]:
     _require(user)
-    rows = PersonRisk.objects.select_related("person")
+    rows = PersonRisk.objects.select_related("person").exclude(person_id__in=hidden_ids(user))
     return rows.filter(prompt_referral=True) if prompted_only else rows
 
 

@@ -21,6 +21,7 @@ def lantern(request) -> dict:
         "can_safeguard": bool(user) and has_capability(user, Capability.SAFEGUARD),
         "can_view_audit": bool(user) and has_capability(user, Capability.VIEW_AUDIT),
         "can_subject_access": bool(user) and has_capability(user, Capability.SUBJECT_ACCESS),
+        "can_restrict": bool(user) and has_capability(user, Capability.RESTRICT),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,

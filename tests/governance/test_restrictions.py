@@ -1,0 +1,92 @@
+"""Need-to-know: a restricted record is seen only by the people and teams on its access list.
+
+Everyone else, whatever their role, is told it does not exist: by its page, by search, by the
+records linked to it, by the link chart, by the ranked risk lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from lantern.demo.world import ANCHOR
+from lantern.governance.models import AuditEntry, RecordRestriction, Team
+from lantern.governance.restrictions import restrict
+from lantern.intel.models import Event, EventLink, Person
+from lantern.risk.services import risk_recompute
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def hidden_woman(demo_world, make_user):
+    """A woman at risk whose record a supervisor restricts to the safeguarding team."""
+    supervisor = make_user("supervisor", "sup-restrict")
+    team = Team.objects.create(code="safeguarding", name="Safeguarding team")
+    insider = make_user("analyst", "an-insider")
+    team.members.add(insider)
+    link = (
+        EventLink.objects.filter(role="person_at_risk", entity__kind="person")
+        .select_related("entity")
+        .first()
+    )
+    person = Person.objects.get(pk=link.entity_id)
+    restrict(
+        record=person, kind="person", reason="Address of a person at risk", teams=[team], actor=supervisor
+    )
+    return {"person": person, "event": link.event_id, "supervisor": supervisor, "insider": insider}
+
+
+def _client(client, user):
+    sign_in(client, user)
+    return client
+
+
+def test_outsiders_are_told_it_does_not_exist(hidden_woman, make_user, client):
+    person = hidden_woman["person"]
+    outsider = _client(client, make_user("analyst", "an-outsider"))
+    assert outsider.get(f"/people/{person.pk}/").status_code == 404
+    assert outsider.get(f"/audit/restrict/{person.pk}/").status_code == 403  # analysts cannot restrict
+    search = outsider.get(
+        "/search/", {"q": person.family_name or person.given_names, "purpose": "safeguarding"}
+    )
+    assert f"/people/{person.pk}/" not in search.content.decode()
+    event = outsider.get(f"/events/{hidden_woman['event']}/").content.decode()
+    assert f"/people/{person.pk}/" not in event and person.label not in event
+    chart = outsider.get("/charts/data.json", {"node": str(person.pk)}).content.decode()
+    assert str(person.pk) not in chart
+
+
+def test_the_access_list_sees_it(hidden_woman, client):
+    person = hidden_woman["person"]
+    insider = _client(client, hidden_woman["insider"])  # on the list through the team
+    assert insider.get(f"/people/{person.pk}/").status_code == 200
+    assert f"/people/{person.pk}/" in insider.get(f"/events/{hidden_woman['event']}/").content.decode()
+    chart = insider.get("/charts/data.json", {"node": str(person.pk)}).content.decode()
+    assert str(person.pk) in chart  # the same chart request an outsider makes shows her to the list
+
+
+def test_restricting_is_the_supervisors_and_is_audited(hidden_woman, client):
+    person = hidden_woman["person"]
+    supervisor = _client(client, hidden_woman["supervisor"])
+    assert supervisor.get(f"/people/{person.pk}/").status_code == 200  # the restrictor stays on the list
+    assert AuditEntry.objects.filter(object_id=str(person.pk), summary__contains="restricted to").exists()
+    page = supervisor.post(f"/audit/restrict/{person.pk}/", {"action": "lift"})
+    assert page.status_code == 302 and not RecordRestriction.objects.filter(object_id=person.pk).exists()
+
+
+def test_a_restricted_person_is_not_in_the_ranked_lists(hidden_woman, make_user, client):
+    risk_recompute(as_of=datetime.combine(ANCHOR, time(23, 59), tzinfo=UTC))
+    person = hidden_woman["person"]
+    outsider = _client(client, make_user("officer", "pc-outsider"))
+    for url in ("/risk/people/", "/risk/priorities/"):
+        assert f"/people/{person.pk}/" not in outsider.get(url).content.decode()
+
+
+def test_the_restrict_form_refuses_an_empty_reason_and_escapes_text(hidden_woman, client):
+    supervisor = _client(client, hidden_woman["supervisor"])
+    event = Event.objects.exclude(pk=hidden_woman["event"]).first()
+    page = supervisor.post(f"/audit/restrict/{event.pk}/", {"reason": "   "}).content.decode()
+    assert "This field is required" in page
+    supervisor.post(f"/audit/restrict/{event.pk}/", {"reason": "<script>alert(1)</script> source"})
+    page = supervisor.get(f"/audit/restrict/{event.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
