@@ -56,3 +56,17 @@ def test_sign_in_and_failed_sign_in_are_recorded(db, client, make_user):
     assert [e.summary for e in entries[-2:]] == ["failed sign-in as 'pc-signin'", "signed in"]
     assert entries[-1].user == officer
     assert "not it" not in str([(e.summary, e.detail) for e in entries])
+
+
+def test_chain_detects_two_entries_swapped_and_names_one(db):
+    for n in range(4):
+        audit_record(user=None, action=AuditAction.CREATE, object_type="test", object_id=str(n))
+    second, third = AuditEntry.objects.order_by("sequence")[1:3]
+    # swap their places in the chain (through a free number: sequence is unique)
+    AuditEntry.objects.filter(pk=second.pk).update(sequence=-1)
+    AuditEntry.objects.filter(pk=third.pk).update(sequence=second.sequence)
+    AuditEntry.objects.filter(pk=second.pk).update(sequence=third.sequence)
+    ok, message = verify_chain()
+    assert not ok and f"#{second.sequence}" in message and "reordered" in message
+    with pytest.raises(CommandError, match=f"#{second.sequence}"):
+        call_command("audit", "verify")
