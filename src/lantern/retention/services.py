@@ -633,13 +633,13 @@ def dispose_event(*, event: Event, reason: str, actor: Actor) -> Disposal:
             Submission.objects.filter(report_id=event.pk).delete()[1].get("intake.Submission", 0)
         )
         delete_restrictions([event.pk])
-        kind = event.get_kind_display()
+        kind, event_id = event.get_kind_display(), event.pk
         event.delete()
-        ReviewSchedule.objects.filter(object_id=event.pk).delete()
+        ReviewSchedule.objects.filter(object_id=event_id).delete()
         counts = {k: v for k, v in counts.items() if v}
         disposal = Disposal.objects.create(
             record_kind=RecordKind.EVENT,
-            object_id=event.pk,
+            object_id=event_id,
             reference_hash=reference_hash(event.source.code, event.source_ref),
             description=f"{kind} from {event.source.code}" + (f"; retention group {group}" if group else ""),
             group=group,
@@ -652,7 +652,7 @@ def dispose_event(*, event: Event, reason: str, actor: Actor) -> Disposal:
             user=actor.user,
             action=AuditAction.DELETE,
             object_type="event",
-            object_id=str(event.pk),
+            object_id=str(event_id),
             summary=f"disposed of after retention review: {text}",
             path=actor.via,
             detail={"retention": "dispose", "disposal": str(disposal.pk), "reason": text, "counts": counts},
