@@ -269,3 +269,35 @@ def test_admin_is_for_administrators_only(who, db, client, users):
 def test_unknown_record_is_not_found_not_an_error(demo_world, client_for):
     response = client_for("analyst").get("/people/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
+
+
+PERSON_PAGES = (
+    "intel:person",
+    "risk:chronology",
+    "governance:record",
+    "governance:subject_access",
+    "governance:restrict",
+)
+
+
+def test_a_supervisor_outside_a_records_access_list_finds_nothing_at_any_of_its_urls(
+    demo_world, make_user, client
+):
+    """Every page that takes a person's id answers "not found" to someone not on its access list."""
+    from lantern.governance.models import Team
+    from lantern.governance.restrictions import restrict
+
+    person_id = _risk_subject()  # a person with every kind of page: scored, charted, audited
+    person = Person.objects.get(pk=person_id)
+    team = Team.objects.create(code="m", name="M")
+    owner = make_user("supervisor", "sup-matrix-owner")
+    restrict(record=person, kind="person", reason="Matrix: restricted", teams=[team], actor=owner)
+    sign_in(client, make_user("supervisor", "sup-matrix-outsider"))
+    patterns = {name: pattern for name, pattern, _ in _lantern_patterns()}
+    for name in PERSON_PAGES:
+        url = "/" + patterns[name].replace("<uuid:pk>", str(person_id))
+        assert client.get(url).status_code == 404, url
+    sign_in(client, owner)
+    for name in PERSON_PAGES:
+        url = "/" + patterns[name].replace("<uuid:pk>", str(person_id))
+        assert client.get(url).status_code in (200, 302), url

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from lantern.governance import restrictions, selectors
@@ -44,6 +44,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_AUDIT)
 def record_history(request: HttpRequest, pk: UUID) -> HttpResponse:
+    if restrictions.is_hidden(request.user, pk):  # who looked at a record is itself about the record
+        raise Http404("No such record.")
     rows = selectors.record_history(request.user, object_id=str(pk))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="audit_history", object_id=str(pk), summary="who looked at this record")
@@ -52,6 +54,8 @@ def record_history(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @requires(Capability.SUBJECT_ACCESS)
 def subject_access(request: HttpRequest, pk: UUID) -> HttpResponse:
+    if restrictions.is_hidden(request.user, pk):
+        raise Http404("No such record.")
     person = get_object_or_404(Person, pk=pk)
     export = subject_access_export(person)
     audit_record(
