@@ -182,3 +182,29 @@ def test_a_reason_naming_the_person_is_refused(demo_world, users):
             actor=Actor(user=users["supervisor"], via="test"),
         )
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_records_resolved_as_the_same_person_go_together(analysed_world, users, lake_dir):
+    from lantern.resolution.models import Cluster
+
+    held = set(Order.objects.values_list("subject_id", flat=True))
+    for cluster in Cluster.objects.filter(kind="person", size__gte=2):
+        members = list(Person.objects.filter(membership__cluster=cluster))
+        if (
+            any(p.pk in held or p.safeguarding_tasks.exists() or p.referrals.exists() for p in members)
+            or len(members) < 2
+        ):
+            continue
+        break
+    else:
+        pytest.skip("no resolved person of several records without a legal hold")
+    disposal = dispose_person(
+        person=members[0],
+        reason=REASON,
+        actor=Actor(user=users["supervisor"], via="test"),
+        with_resolved=True,
+    )
+    assert not Person.objects.filter(pk__in=[p.pk for p in members]).exists()
+    assert not Cluster.objects.filter(pk=cluster.pk).exists()
+    assert disposal.counts["person records"] == len(members)
+    assert f"{len(members) - 1} record(s) resolved with it" in disposal.description
