@@ -1,25 +1,11 @@
-"""Record restrictions (access lists), when the governance app provides them.
-
-Restricted records are being added to ``lantern.governance`` alongside this app; until that lands
-there is nothing to hide and nothing to delete, so retention works either way.
-"""
+"""Access lists of records being disposed of go with them (the restriction is personal data too)."""
 
 from __future__ import annotations
 
-try:  # pragma: no cover - depends on which governance version is installed
-    from lantern.governance.models import RecordRestriction
-    from lantern.governance.restrictions import hidden_ids, is_hidden
-except ImportError:  # pragma: no cover
-    RecordRestriction = None
+from collections.abc import Iterable
 
-    def hidden_ids(user):
-        return []
-
-    def is_hidden(user, object_id) -> bool:
-        return False
+from lantern.governance.models import RecordRestriction
 
 
-def delete_restrictions(object_ids) -> int:
-    if RecordRestriction is None:
-        return 0
+def delete_restrictions(object_ids: Iterable) -> int:
     return RecordRestriction.objects.filter(object_id__in=list(object_ids)).delete()[0]

@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.governance.restrictions import hidden_ids, is_hidden
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel.models import Entity, Event
 from lantern.retention.models import Disposal, RecordKind, ReviewSchedule
 from lantern.retention.policy import current_policy
-from lantern.retention.restrictions import hidden_ids, is_hidden
 
 
 def _require(user) -> None:
