@@ -102,7 +102,7 @@ def test_files_that_cannot_be_read_are_refused_with_the_reason(client_for, conte
 def test_an_oversized_upload_is_refused(client_for, settings):
     settings.LANTERN_MAX_UPLOAD_BYTES = 100
     response = _upload(client_for("analyst"), CSV.encode() * 10)
-    assert response.status_code == 400 and "larger than 0 MB" in response.content.decode()
+    assert response.status_code == 400 and "larger than 100 bytes" in response.content.decode()
 
 
 def test_a_mapping_without_a_required_field_imports_nothing(client_for):

@@ -91,14 +91,6 @@ def test_an_import_upload_over_the_limit_is_refused_with_a_clear_message(analyst
     assert "upload" not in analyst.session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "VULNERABILITY (minor, clarity): a size limit under 1 MB is reported as 'larger than 0 MB' "
-        "(views_bulk._upload_problem divides LANTERN_MAX_UPLOAD_BYTES by 1024*1024 with //), so the "
-        "refusal does not state the real limit."
-    ),
-)
 def test_the_import_size_message_states_the_real_limit(analyst, settings):
     settings.LANTERN_MAX_UPLOAD_BYTES = 64
     response = analyst.post(
@@ -126,15 +118,6 @@ def test_a_binary_file_posing_as_a_table_gets_a_clear_error(name, content, analy
     assert "upload" not in analyst.session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "VULNERABILITY (content not checked): a file named .xlsx that is not a workbook (32 bytes of "
-        "plain text) is accepted by POST /imports/new/ (302 to the mapping page) instead of getting "
-        "the clear 'not a readable .xlsx workbook' error: engine/tabular._open_xlsx lets fastexcel "
-        "open it without checking the ZIP/OOXML signature."
-    ),
-)
 def test_a_text_file_posing_as_a_workbook_gets_a_clear_error(analyst):
     upload = SimpleUploadedFile("people.xlsx", b"this is not a spreadsheet at all")
     response = analyst.post("/imports/new/", {"kind": "persons", "file": upload})

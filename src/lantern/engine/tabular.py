@@ -68,6 +68,13 @@ def open_table(path: str | Path) -> TableFile:
         raise TableFormatError(f"{path}: no such file.")
     with path.open("rb") as handle:
         magic = handle.read(4)
+    claimed = path.suffix.lower()
+    if claimed in {".xlsx", ".xlsm"} and magic[:2] != b"PK":
+        raise TableFormatError(
+            f"{path.name}: not an Excel workbook inside; save it from Excel again, or as .csv."
+        )
+    if claimed == ".parquet" and magic != b"PAR1":
+        raise TableFormatError(f"{path.name}: not a Parquet file inside; export it again, or as .csv.")
     if magic == b"PAR1":
         return _open_parquet(path)
     if magic[:2] == b"PK":

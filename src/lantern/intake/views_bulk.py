@@ -78,11 +78,19 @@ def _upload_problem(upload) -> str:
     if Path(upload.name).suffix.lower() not in SUFFIXES:
         return "Choose a .csv, .xlsx or .parquet file."
     if upload.size > settings.LANTERN_MAX_UPLOAD_BYTES:
-        limit = settings.LANTERN_MAX_UPLOAD_BYTES // (1024 * 1024)
-        return f"The file is larger than {limit} MB: import it on the server with `lantern import`."
+        limit = _size(settings.LANTERN_MAX_UPLOAD_BYTES)
+        return f"The file is larger than {limit}: import it on the server with `lantern import`."
     if upload.size == 0:
         return "The file is empty."
     return ""
+
+
+def _size(n: int) -> str:
+    """A byte count as people read it (a limit under 1 MB is not "0 MB")."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
 
 
 def _save(upload) -> Path:

@@ -2,6 +2,13 @@
 // only when a tile URL is configured (police networks are often closed, so none is the default).
 (function () {
   "use strict";
+  // Labels come from people's reports and forms: always text, never markup (Leaflet would read a
+  // string tooltip as HTML).
+  function text(label) {
+    var span = document.createElement("span");
+    span.textContent = label || "";
+    return span;
+  }
   function parse(el, name) {
     try { return JSON.parse(el.dataset[name] || "[]"); } catch (e) { return []; }
   }
@@ -17,18 +24,18 @@
     var layers = [];
     parse(el, "zones").forEach(function (zone) {
       var layer = L.geoJSON(zone.geojson, { style: { color: "#b00020", weight: 2, fillOpacity: 0.15 } });
-      layer.bindTooltip(zone.name || "Exclusion zone");
+      layer.bindTooltip(text(zone.name || "Exclusion zone"));
       layers.push(layer.addTo(map));
     });
     parse(el, "cells").forEach(function (c) {
       // H3 cells, darker with more harm (weight 0-1 of the heaviest cell)
       var cell = L.polygon(c.boundary, { color: "#7a0019", weight: 1, fillColor: "#b00020", fillOpacity: 0.1 + 0.7 * c.weight });
-      cell.bindTooltip(c.label || "");
+      cell.bindTooltip(text(c.label));
       layers.push(cell.addTo(map));
     });
     parse(el, "points").forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], { radius: 6, color: "#0b3d91", fillOpacity: 0.8 });
-      marker.bindTooltip(p.label || "");
+      marker.bindTooltip(text(p.label));
       layers.push(marker.addTo(map));
     });
     if (!layers.length) { return; }
