@@ -90,3 +90,19 @@ def test_the_restrict_form_refuses_an_empty_reason_and_escapes_text(hidden_woman
     supervisor.post(f"/audit/restrict/{event.pk}/", {"reason": "<script>alert(1)</script> source"})
     page = supervisor.get(f"/audit/restrict/{event.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_team_and_grant_changes_in_the_admin_are_audited(demo_world, make_user, client):
+    admin_user = make_user("administrator", "admin-teams")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    analyst = make_user("analyst", "an-granted")
+    sign_in(client, admin_user)
+    response = client.post(
+        "/admin/governance/team/add/", {"code": "vice", "name": "Vice unit", "members": [analyst.pk]}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    team = Team.objects.get(code="vice")
+    assert list(team.members.all()) == [analyst]
+    entry = AuditEntry.objects.filter(object_type="admin:team", object_id=str(team.pk)).get()
+    assert entry.username == "admin-teams" and entry.action == "create" and "Vice unit" in entry.summary
