@@ -106,3 +106,36 @@ def test_team_and_grant_changes_in_the_admin_are_audited(demo_world, make_user, 
     assert list(team.members.all()) == [analyst]
     entry = AuditEntry.objects.filter(object_type="admin:team", object_id=str(team.pk)).get()
     assert entry.username == "admin-teams" and entry.action == "create" and "Vice unit" in entry.summary
+
+
+def test_writes_cannot_reach_a_restricted_record_either(hidden_woman, make_user):
+    """An intelligence log entry or a triage link naming a restricted record by id or plate is
+    refused for someone outside its list, as if the record did not exist."""
+    from lantern.intake.selectors_triage import LinkNotFound, log_link_resolve
+    from lantern.intake.services.intel_log import LogError, intel_log_record
+    from lantern.intel.models import Vehicle
+
+    outsider = make_user("analyst", "an-write-outsider")
+    person = hidden_woman["person"]
+    entry = {
+        "user": outsider,
+        "occurred_at": datetime(2026, 3, 4, 20, 15, tzinfo=UTC),
+        "text": "Seen at the flat",
+        "sanitised_text": "Seen at an address",
+        "source_details": "Patrol",
+        "source_evaluation": "1",
+        "intelligence_assessment": "A",
+        "handling_code": "P",
+        "handling_conditions": "",
+        "links": [("person_at_risk", person.pk)],
+    }
+    with pytest.raises(LogError, match="no record"):
+        intel_log_record(**entry)
+    with pytest.raises(LinkNotFound):
+        log_link_resolve(outsider, str(person.pk))
+    vehicle = Vehicle.objects.order_by("vrm").first()
+    restrict(record=vehicle, kind="vehicle", reason="Covert vehicle", actor=hidden_woman["supervisor"])
+    with pytest.raises(LinkNotFound):
+        log_link_resolve(outsider, vehicle.vrm)
+    assert log_link_resolve(hidden_woman["supervisor"], vehicle.vrm) == vehicle.entity_ptr
+    intel_log_record(**{**entry, "user": hidden_woman["insider"]})  # on the list through the team

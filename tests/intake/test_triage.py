@@ -613,3 +613,22 @@ def test_finding_mentions_for_someone_who_cannot_triage_is_refused(report, users
     with pytest.raises(PermissionDenied):
         triage.mentions_ensure(report, user=users["officer"])
     assert not ExtractedMention.objects.filter(report=report).exists()
+
+
+def test_a_restricted_vehicle_is_neither_shown_nor_linked_for_someone_off_its_list(
+    report, known, users, client_for
+):
+    from lantern.governance.restrictions import restrict
+
+    restrict(record=known["vehicle"], kind="vehicle", reason="Covert", actor=users["supervisor"])
+    mention = next(m for m in triage.mentions_ensure(report) if m.entity_id == known["vehicle"].pk)
+    with pytest.raises(TriageError, match="ask a supervisor"):
+        triage.mention_confirm(mention=mention, user=users["analyst"])
+    assert not EventLink.objects.filter(event_id=report.pk, entity=known["vehicle"]).exists()
+    response = client_for("analyst").get(f"/triage/{report.pk}/")
+    assert response.status_code == 200 and known["vehicle"].vrm[:4] in response.content.decode().replace(
+        " ", ""
+    )
+    assert f"/vehicles/{known['vehicle'].pk}/" not in response.content.decode()
+    triage.mention_confirm(mention=mention, user=users["supervisor"])  # on the list: links it
+    assert EventLink.objects.filter(event_id=report.pk, entity=known["vehicle"]).exists()

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from lantern.engine.normalise.text import clean_text
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability, Role, has_capability
 from lantern.intake.models import ExtractedMention
 from lantern.intake.services.triage import name_matches
@@ -133,8 +134,9 @@ def log_link_resolve(user, ref: str) -> Entity:
     _require(user, Capability.LOG_INTEL)
     _require(user, Capability.VIEW_INTEL)
     text = clean_text(ref).strip()[:200]
+    visible = Entity.objects.exclude(pk__in=hidden_ids(user))  # restricted: "no record" to outsiders
     try:
-        entity = Entity.objects.filter(pk=UUID(text)).first()
+        entity = visible.filter(pk=UUID(text)).first()
     except ValueError:
         entity = None
     else:
@@ -142,7 +144,12 @@ def log_link_resolve(user, ref: str) -> Entity:
             raise LinkNotFound(f"no record has the id {text}.")
         return entity
     keys = search_keys.exact_keys_for_query(text)
-    ids = list(SearchKey.objects.filter(key__in=keys).values_list("entity_id", flat=True).distinct()[:6])
+    ids = list(
+        SearchKey.objects.filter(key__in=keys)
+        .exclude(entity_id__in=hidden_ids(user))
+        .values_list("entity_id", flat=True)
+        .distinct()[:6]
+    )
     if not ids:
         raise LinkNotFound(
             f"nothing in the store matches {text!r}; give a VRM, phone number, postcode, e-mail, "
@@ -160,6 +167,6 @@ def log_entity_get(user, pk) -> Entity | None:
     _require(user, Capability.LOG_INTEL)
     _require(user, Capability.VIEW_INTEL)
     try:
-        return Entity.objects.filter(pk=UUID(str(pk))).first()
+        return Entity.objects.filter(pk=UUID(str(pk))).exclude(pk__in=hidden_ids(user)).first()
     except ValueError:
         return None

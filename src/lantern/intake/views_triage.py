@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
+from lantern.governance.restrictions import hidden_restrictions
 from lantern.governance.roles import Capability
 from lantern.intake import selectors_triage as selectors
 from lantern.intake.forms_triage import (
@@ -237,6 +238,10 @@ def _render_detail(
     mention_error: tuple[int, str] | None = None,
 ) -> HttpResponse:
     mentions = triage.mentions_ensure(report, user=request.user, via=request.path)
+    hidden = set(hidden_restrictions(request.user).values_list("object_id", flat=True))
+    for mention in mentions:  # a match on a restricted record is shown as no match to outsiders
+        if mention.entity_id in hidden:
+            mention.entity_id, mention.entity = None, None
     errors_by_mention = dict([mention_error]) if mention_error else {}
     for mention in mentions:
         mention.error = errors_by_mention.get(mention.pk, "")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from lantern.engine.grading import GradeError, grade_validate
 from lantern.engine.normalise.text import clean_text
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability, has_capability
 from lantern.intake.services.triage import TriageError
 from lantern.intel.models import Entity, Event, EventKind, IntelligenceReport, LinkRole, Source
@@ -64,7 +65,7 @@ def intel_log_record(
     except GradeError as exc:
         field = str(exc).split(":", 1)[0].replace(" ", "_")
         raise LogError(field, str(exc)) from exc
-    entities = _check_links(links)
+    entities = _check_links(links, user)
     with transaction.atomic():
         source = source_ensure(code=SOURCE_CODE, name=SOURCE_NAME, kind=Source.Kind.OFFICER)
         result = event_record(
@@ -121,7 +122,7 @@ def _check_time(occurred_at: datetime) -> None:
         raise LogError("occurred_at", "when: it cannot be in the future.")
 
 
-def _check_links(links: Sequence[tuple[str, UUID | str]]) -> list[tuple[str, Entity]]:
+def _check_links(links: Sequence[tuple[str, UUID | str]], user) -> list[tuple[str, Entity]]:
     if len(links) > MAX_LINKS:
         raise LogError(
             "links", f"links: {len(links)} is more than {MAX_LINKS}; link the rest from the report."
@@ -141,7 +142,8 @@ def _check_links(links: Sequence[tuple[str, UUID | str]]) -> list[tuple[str, Ent
         except ValueError:
             raise LogError("links", f"link {number}: {str(entity_id)[:40]!r} is not a record id.") from None
         wanted[(role, pk)] = None
-    found = Entity.objects.in_bulk([pk for _, pk in wanted])
+    # a restricted record is "no record" to anyone not on its list, in writes as in reads
+    found = Entity.objects.exclude(pk__in=hidden_ids(user)).in_bulk([pk for _, pk in wanted])
     missing = [str(pk) for _, pk in wanted if pk not in found]
     if missing:
         raise LogError("links", f"links: no record {', '.join(missing[:3])} in the store.")

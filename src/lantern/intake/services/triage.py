@@ -23,6 +23,7 @@ from lantern.engine.normalise import NormalisationError
 from lantern.engine.normalise.text import clean_text
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
+from lantern.governance.restrictions import is_hidden
 from lantern.governance.roles import Capability, has_capability
 from lantern.intake.models import ExtractedMention
 from lantern.intel.models import (
@@ -252,6 +253,10 @@ def mention_confirm(*, mention: ExtractedMention, user, role: str = "", via: str
     with transaction.atomic():
         created = mention.entity_id is None
         entity = mention.entity if not created else _entity_file(mention, report, actor)
+        if is_hidden(user, entity.pk):  # on an access list this user is not on: no write through it
+            raise TriageError(
+                "mention", f"{mention.text}: you cannot link this; ask a supervisor to review the report."
+            )
         _, linked = EventLink.objects.get_or_create(event_id=report.pk, entity_id=entity.pk, role=role)
         mention.entity_id = entity.pk
         mention.status = ExtractedMention.Status.CONFIRMED
