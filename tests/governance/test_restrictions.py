@@ -139,3 +139,20 @@ def test_writes_cannot_reach_a_restricted_record_either(hidden_woman, make_user)
         log_link_resolve(outsider, vehicle.vrm)
     assert log_link_resolve(hidden_woman["supervisor"], vehicle.vrm) == vehicle.entity_ptr
     intel_log_record(**{**entry, "user": hidden_woman["insider"]})  # on the list through the team
+
+
+def test_forms_started_from_a_restricted_id_do_not_reveal_or_accept_it(hidden_woman, make_user, client):
+    person = hidden_woman["person"]
+    outsider = _client(client, make_user("supervisor", "sup-forms-outsider"))
+    for url in (
+        f"/safeguarding/tasks/new/?subject={person.pk}&kind=welfare_visit",
+        f"/safeguarding/referrals/new/?person={person.pk}&kind=nrm",
+        f"/orders/new/?subject={person.pk}",
+    ):
+        response = outsider.get(url)
+        assert response.status_code == 200 and person.label not in response.content.decode(), url
+    refused = outsider.post(
+        "/safeguarding/tasks/new/",
+        {"subject": str(person.pk), "kind": "welfare_visit", "title": "Visit", "due_on": "2099-01-01"},
+    )
+    assert "No person or place has that id" in refused.content.decode()

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from lantern.engine.screening.conditions import SpecError, normalise_spec
+from lantern.governance.restrictions import hidden_ids
 from lantern.intel.models import Person
 from lantern.orders.models import BreachAlert, ConditionKind, OrderType
 from lantern.orders.services import ConditionInput
@@ -121,8 +122,16 @@ class OrderForm(ZoneFields):
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # a restricted person off this user's list is "no such person"
+
     def clean_subject(self):
-        person = Person.objects.filter(pk=self.cleaned_data["subject"]).first()
+        person = (
+            Person.objects.filter(pk=self.cleaned_data["subject"])
+            .exclude(pk__in=hidden_ids(self.user))
+            .first()
+        )
         if person is None:
             raise forms.ValidationError(
                 "No person with that id; open the person's page and copy it from there."

@@ -115,7 +115,10 @@ def _can(request: HttpRequest, what: str) -> bool:
 @requires(Capability.MANAGE_ORDERS)
 def order_new(request: HttpRequest) -> HttpResponse:
     form = OrderForm(
-        request.POST or None, request.FILES or None, initial={"subject": request.GET.get("subject", "")}
+        request.POST or None,
+        request.FILES or None,
+        initial={"subject": request.GET.get("subject", "")},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

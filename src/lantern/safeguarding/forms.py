@@ -13,6 +13,7 @@ from uuid import UUID
 from django import forms
 from django.contrib.auth import get_user_model
 
+from lantern.governance.restrictions import hidden_ids
 from lantern.intake.forms_triage import DATETIME_INPUT_FORMATS, readable_text
 from lantern.intel.models import Entity, EntityKind, Person
 from lantern.safeguarding import services
@@ -79,14 +80,19 @@ class TaskForm(forms.Form):
         help_text="What the owner needs to know: risks at the address, who to ask for, interpreters.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # a restricted record off this user's list is "no such record"
         self.fields["owner"].queryset = _owners()
         self.fields["owner"].label_from_instance = owner_label
 
     def clean_subject(self) -> Entity:
         pk = _record_id(self.cleaned_data["subject"], "person or place")
-        entity = Entity.objects.filter(pk=pk, kind__in=(EntityKind.PERSON, EntityKind.LOCATION)).first()
+        entity = (
+            Entity.objects.filter(pk=pk, kind__in=(EntityKind.PERSON, EntityKind.LOCATION))
+            .exclude(pk__in=hidden_ids(self.user))
+            .first()
+        )
         if entity is None:
             raise forms.ValidationError(
                 "No person or place has that id. Open the person's or place's page and start the task there."
@@ -165,7 +171,8 @@ class ReferralForm(forms.Form):
     )
     about = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, kind: str = Referral.Kind.NRM, **kwargs):
+    def __init__(self, *args, kind: str = Referral.Kind.NRM, user=None, **kwargs):
+        self.user = user  # a restricted record off this user's list is "no such person"
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == Referral.Kind.MS1:
@@ -180,7 +187,7 @@ class ReferralForm(forms.Form):
 
     def _person(self, value: str, what: str = "person") -> Person:
         pk = _record_id(value, what)
-        person = Person.objects.filter(pk=pk).first()
+        person = Person.objects.filter(pk=pk).exclude(pk__in=hidden_ids(self.user)).first()
         if person is None:
             raise forms.ValidationError(
                 "No person has that id. Open the person's page and start the referral there."

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from lantern.governance.access import record_view, requires
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability
 from lantern.intel.models import Entity, EntityKind, Person
 from lantern.intel.services import Actor
@@ -75,11 +76,13 @@ def task_new(request: HttpRequest) -> HttpResponse:
         initial["kind"] = kind
     pk = _uuid(subject_id)
     subject = (
-        Entity.objects.filter(pk=pk, kind__in=(EntityKind.PERSON, EntityKind.LOCATION)).first()
+        Entity.objects.filter(pk=pk, kind__in=(EntityKind.PERSON, EntityKind.LOCATION))
+        .exclude(pk__in=hidden_ids(request.user))
+        .first()
         if pk
         else None
     )
-    form = TaskForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = TaskForm(request.POST if request.method == "POST" else None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -158,14 +161,16 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", Referral.Kind.NRM)
     kind = kind if kind in Referral.Kind.values else Referral.Kind.NRM
     pk = _uuid(request.GET.get("person"))
-    person = Person.objects.filter(pk=pk).first() if pk else None
+    person = Person.objects.filter(pk=pk).exclude(pk__in=hidden_ids(request.user)).first() if pk else None
     initial = {}
     if person is not None:
         band = _age_band(person)
         initial = {"person": str(person.pk), "about": str(person.pk), "age_band": band}
         if band == AgeBand.UNDER_18:
             initial["is_child"] = "yes"
-    form = ReferralForm(request.POST if request.method == "POST" else None, initial=initial, kind=kind)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, initial=initial, kind=kind, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         common = {
