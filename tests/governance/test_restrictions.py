@@ -156,3 +156,24 @@ def test_forms_started_from_a_restricted_id_do_not_reveal_or_accept_it(hidden_wo
         {"subject": str(person.pk), "kind": "welfare_visit", "title": "Visit", "due_on": "2099-01-01"},
     )
     assert "No person or place has that id" in refused.content.decode()
+
+
+def test_a_restricted_controller_is_not_named_in_other_peoples_explanations(demo_world, make_user, client):
+    from lantern.intel.models import Relationship
+    from lantern.risk.models import PersonRisk
+
+    controller = Person.objects.get(
+        pk=Relationship.objects.filter(kind="controls").values_list("entity_a", flat=True)[0]
+    )
+    as_of = datetime.combine(ANCHOR, time(23, 59), tzinfo=UTC)
+    risk_recompute(as_of=as_of)
+    assert PersonRisk.objects.filter(explanation__contains=controller.label).exists()  # named while open
+    restrict(
+        record=controller,
+        kind="person",
+        reason="Covert investigation",
+        actor=make_user("supervisor", "s-ctl"),
+    )
+    risk_recompute(as_of=as_of)
+    assert not PersonRisk.objects.filter(explanation__contains=controller.label).exists()
+    assert PersonRisk.objects.filter(explanation__contains="controlled by another person").exists()

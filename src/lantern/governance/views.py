@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django import forms
@@ -38,7 +39,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     rows = selectors.entries(request.user, **{k: v for k, v in chosen.items() if v})
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="audit_log", object_id="", summary=f"page {page.number}")
-    query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and k in form.fields)
+    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields})
     return render(request, "governance/audit_log.html", {"form": form, "page": page, "query": query})
 
 

@@ -22,7 +22,7 @@ from lantern.engine.risk import (
     score_all,
 )
 from lantern.governance.audit import audit_record
-from lantern.governance.models import AuditAction
+from lantern.governance.models import AuditAction, RecordRestriction
 from lantern.intel.models import BehaviourType, Entity, Location, Person
 from lantern.intel.services import SYSTEM, Actor
 from lantern.resolution.models import Cluster, Membership
@@ -102,10 +102,11 @@ def risk_recompute(
             )
         inputs, _ = store_risk_inputs()
         advance(1)
-        result = score_all(inputs, config, as_of, labels=_labels(inputs))
+        labels = _labels(inputs)
+        result = score_all(inputs, config, as_of, labels=_unrestricted(labels))
         advance(1)
         with transaction.atomic():
-            _store(run, result)
+            _store(run, result, labels)
             run.status = RiskRun.Status.DONE
             run.seconds = time.perf_counter() - started
             run.finished_at = timezone.now()
@@ -156,7 +157,21 @@ def _chunks(keys, size: int = 900):
         yield ids[start : start + size]
 
 
-def _store(run: RiskRun, result: RiskResult) -> None:
+def _unrestricted(labels: dict[str, str]) -> dict[str, str]:
+    """Names an explanation may carry: never a restricted record's (explanations are read by people
+    off its list, so it is described, "a controller", not named)."""
+    restricted = {str(pk) for pk in RecordRestriction.objects.values_list("object_id", flat=True)}
+    restricted |= {
+        str(c)
+        for c in Membership.objects.filter(entity_id__in=list(restricted)).values_list(
+            "cluster_id", flat=True
+        )
+    }
+    return {key: name for key, name in labels.items() if key not in restricted}
+
+
+def _store(run: RiskRun, result: RiskResult, labels: dict[str, str]) -> None:
+    """Replace the previous run's rows; ``labels`` already names every place (see ``_labels``)."""
     SubjectRisk.objects.exclude(run=run).delete()
     PremisesRisk.objects.exclude(run=run).delete()
     PersonRisk.objects.exclude(run=run).delete()
@@ -166,14 +181,13 @@ def _store(run: RiskRun, result: RiskResult) -> None:
     subjects = [s for r in result.subjects if (s := _subject(run, r, records, names)).person_id]
     SubjectRisk.objects.bulk_create(subjects, batch_size=WRITE_BATCH)
     places = _records_of({p["location"] for p in result.premises}, kind="location")
-    place_names = _names({p["location"] for p in result.premises})
     PremisesRisk.objects.bulk_create(
         [
             PremisesRisk(
                 run=run,
                 location_key=p["location"],
                 location_id=places.get(p["location"]),
-                label=place_names.get(p["location"], p["location"])[:300],
+                label=labels.get(p["location"], p["location"])[:300],
                 rank=p["rank"],
                 score=p["score"],
                 high_risk=p["high_risk"],

@@ -115,6 +115,7 @@ class Premises(BaseModel):
         ge=3, description="women linked to the address that earn the full weight (from 3)"
     )
     moved_within_days: int = Field(ge=1, description="a stay elsewhere this close counts as being moved")
+    moved_full: int = Field(ge=1, description="people moved between addresses that earn the full weight")
     short_stay_days: int = Field(ge=1)
     short_stays_full: int = Field(ge=1)
     lookback_days: int = Field(ge=30)
@@ -320,6 +321,7 @@ DEFAULT_CONFIG: dict = {
         "visitor_reports_full": 3,
         "women_full": 4,
         "moved_within_days": 14,
+        "moved_full": 2,
         "short_stay_days": 60,
         "short_stays_full": 3,
         "lookback_days": 730,

@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from lantern.engine.risk.config import PEOPLE_INDICATORS, RiskConfig
+from lantern.engine.risk.indicators import weigh
 from lantern.engine.risk.subjects import local_day
 
 
@@ -121,19 +122,7 @@ def _person_row(r: dict, config: RiskConfig, labels: dict[str, str]) -> dict:
             else "",
         ),
     }
-    indicators = {
-        name: {
-            "value": round(v, 3),
-            "weight": cfg.weights[name],
-            "points": round(v * cfg.weights[name], 1),
-            "evidence": e,
-        }
-        for name, (v, e) in values.items()
-    }
-    score = round(sum(i["points"] for i in indicators.values()), 1)
-    shown = [
-        f"{i['evidence']} (+{i['points']:g})" for n in PEOPLE_INDICATORS if (i := indicators[n])["points"]
-    ]
+    indicators, score, shown = weigh(values, cfg.weights, PEOPLE_INDICATORS)
     return {
         "person": r["person"],
         "score": score,

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from lantern.engine.risk.config import PREMISES_INDICATORS, RiskConfig
+from lantern.engine.risk.indicators import weigh
 from lantern.engine.risk.subjects import local_day
 
 NOT_PREMISES = ("street", "area")
@@ -166,7 +167,7 @@ def _premises_row(r: dict, config: RiskConfig, labels: dict[str, str]) -> dict:
             f"{r['women']} women linked to the address",
         ),
         "women_moved": (
-            min(r["moved"] / 2, 1.0),
+            min(r["moved"] / cfg.moved_full, 1.0),
             f"{r['moved']} people moved between this and another address within {cfg.moved_within_days} days",
         ),
         "shared_controller": (
@@ -187,21 +188,7 @@ def _premises_row(r: dict, config: RiskConfig, labels: dict[str, str]) -> dict:
             else "no concerns recorded at visits",
         ),
     }
-    indicators = {
-        name: {
-            "value": round(value, 3),
-            "weight": cfg.weights[name],
-            "points": round(value * cfg.weights[name], 1),
-            "evidence": evidence,
-        }
-        for name, (value, evidence) in values.items()
-    }
-    score = round(sum(i["points"] for i in indicators.values()), 1)
-    shown = [
-        f"{i['evidence']} (+{i['points']:g})"
-        for name in PREMISES_INDICATORS
-        if (i := indicators[name])["points"]
-    ]
+    indicators, score, shown = weigh(values, cfg.weights, PREMISES_INDICATORS)
     return {
         "location": r["location"],
         "score": score,
