@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "lantern.risk",
     "lantern.safeguarding",
     "lantern.retention",
+    "lantern.context",
+    "lantern.picture",
+    "lantern.profiles",
     "lantern.demo",
     "lantern.web",
 ]
