@@ -38,6 +38,7 @@ class Capability(StrEnum):
     SUBJECT_ACCESS = "subject_access"  # export everything held about a person (a subject access request)
     REVIEW_RETENTION = "review_retention"  # the retention review queue: retain with a reason, or dispose
     RESTRICT = "restrict"  # put a record on an access list (need-to-know), or lift it
+    PROFILE = "profile"  # build, edit and export problem profiles (the analyst's product)
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -54,6 +55,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.RESOLVE,
             Capability.VIEW_RISK,
             Capability.SAFEGUARD,
+            Capability.PROFILE,
         }
     ),
     Role.OFFICER: frozenset(
@@ -84,6 +86,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
             Capability.RESTRICT,
+            Capability.PROFILE,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

@@ -45,8 +45,11 @@ def import_postcodes(path: Path, *, via: str = "") -> str:
             path=via,
             detail={"skipped": read.skipped, "reasons": read.skipped_reasons},
         )
+    from lantern.picture.areas import district_outlines_rebuild  # the picture app reads the gazetteer
+
+    districts = district_outlines_rebuild()
     reasons = ", ".join(f"{n} {why}" for why, n in read.skipped_reasons.items()) or "none"
-    return f"Postcodes: {loaded} loaded, {read.skipped} skipped ({reasons})"
+    return f"Postcodes: {loaded} loaded, {read.skipped} skipped ({reasons}); {districts} district outlines"
 
 
 def _chunks(rows, size: int):
