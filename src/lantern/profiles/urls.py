@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lantern.profiles import views
 
 app_name = "profiles"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.problems, name="problems"),
+    path("<uuid:pk>/", views.problem, name="problem"),
+    path("<uuid:pk>/pdf", views.problem_pdf, name="problem_pdf"),
+    path("<uuid:pk>/html", views.problem_html, name="problem_html"),
+]
