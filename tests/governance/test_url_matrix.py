@@ -57,6 +57,8 @@ def _sample_ids() -> dict[str, str]:
         "charts:saved": _saved_chart(),
         "intake:import_quarantine": _import_run(),
         "risk:chronology": _risk_subject(),
+        "profiles:subject": _risk_subject(),
+        "profiles:subject_pdf": _risk_subject(),
         "governance:record": Person.objects.values_list("pk", flat=True).first(),
         "governance:subject_access": Person.objects.values_list("pk", flat=True).first(),
         "governance:restrict": Person.objects.values_list("pk", flat=True).first(),
@@ -274,6 +276,8 @@ def test_unknown_record_is_not_found_not_an_error(demo_world, client_for):
 PERSON_PAGES = (
     "intel:person",
     "risk:chronology",
+    "profiles:subject",
+    "profiles:subject_pdf",
     "governance:record",
     "governance:subject_access",
     "governance:restrict",
