@@ -129,13 +129,18 @@ def context(data: ProblemProfileData, profile=None, *, standalone: bool) -> dict
         "profile": profile,
         "figures": figures(data),
         "standalone": standalone,
-        "print_css": PRINT_CSS.read_text(encoding="utf-8") if standalone else "",
     }
 
 
 def render_html(data: ProblemProfileData, profile=None) -> str:
-    """A standalone HTML file (styles inside, nothing fetched) for e-mail or a shared drive."""
-    return render_to_string("profiles/problem_print.html", context(data, profile, standalone=True))
+    """A standalone HTML file (styles inside, nothing fetched) for e-mail or a shared drive.
+
+    A downloaded file is opened from disk, where the site's stylesheet cannot be fetched, so its
+    styles go inside it here; no template carries inline styles (pages the site serves never do:
+    the Content Security Policy forbids them, and this file is only ever sent as an attachment)."""
+    document = render_to_string("profiles/problem_print.html", context(data, profile, standalone=True))
+    styles = f"<style>\n{PRINT_CSS.read_text(encoding='utf-8')}\n</style>\n</head>"
+    return document.replace("</head>", styles, 1)
 
 
 def render_pdf(data: ProblemProfileData, profile=None) -> bytes:
