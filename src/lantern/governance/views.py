@@ -16,10 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from lantern.governance import restrictions, selectors
 from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
+from lantern.governance.exports import AUDIT_HEADERS, audit_rows
 from lantern.governance.models import AuditAction, RecordRestriction, Team
 from lantern.governance.roles import Capability
 from lantern.governance.subject_access import subject_access_export
 from lantern.intel.models import Entity, Person
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 100
 
@@ -37,6 +39,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     rows = selectors.entries(request.user, **{k: v for k, v in chosen.items() if v})
+    if export_format(request):
+        return table_response(request, name="audit-trail", headers=AUDIT_HEADERS, rows=audit_rows(rows))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="audit_log", object_id="", summary=f"page {page.number}")
     query = urlencode({k: v for k, v in request.GET.items() if k in form.fields})
@@ -48,6 +52,15 @@ def record_history(request: HttpRequest, pk: UUID) -> HttpResponse:
     if restrictions.is_hidden(request.user, pk):  # who looked at a record is itself about the record
         raise Http404("No such record.")
     rows = selectors.record_history(request.user, object_id=str(pk))
+    if export_format(request):
+        return table_response(
+            request,
+            name=f"record-history-{pk}",
+            headers=AUDIT_HEADERS,
+            rows=audit_rows(rows),
+            object_type="audit_history",
+            object_id=str(pk),
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="audit_history", object_id=str(pk), summary="who looked at this record")
     return render(request, "governance/record_history.html", {"page": page, "record_id": pk})

@@ -25,9 +25,10 @@ from lantern.governance.models import AuditAction
 from lantern.governance.roles import Capability
 from lantern.intake import jobs
 from lantern.intake.bulk.runner import ImportFailed, ImportRequest, imports_dir, run_prepare
+from lantern.intake.exports import IMPORT_HEADERS, import_rows, import_runs
 from lantern.intake.models import ColumnMapping, ImportKind, ImportRun
 from lantern.intake.quarantine import quarantine_csv
-from lantern.web.exports import csv_response
+from lantern.web.exports import export_format, table_response
 
 SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".parquet"}
 
@@ -44,7 +45,11 @@ class UploadForm(forms.Form):
 
 @requires(Capability.BULK_IMPORT)
 def imports_list(request: HttpRequest) -> HttpResponse:
-    runs = Paginator(ImportRun.objects.select_related("started_by"), 25).get_page(request.GET.get("page"))
+    if export_format(request):
+        return table_response(
+            request, name="imports", headers=IMPORT_HEADERS, rows=import_rows(import_runs())
+        )
+    runs = Paginator(import_runs(), 25).get_page(request.GET.get("page"))
     return render(request, "intake/bulk_list.html", {"page": runs})
 
 
@@ -199,6 +204,8 @@ def _start(request: HttpRequest, upload: dict, kind: str, mapping: dict, save_as
 
 @requires(Capability.BULK_IMPORT)
 def import_detail(request: HttpRequest, pk) -> HttpResponse:
+    if export_format(request):
+        return import_quarantine_csv(request, pk)
     run = ImportRun.objects.select_related("started_by").filter(pk=pk).first()
     if run is None:
         raise Http404("No such import.")
@@ -211,16 +218,17 @@ def import_detail(request: HttpRequest, pk) -> HttpResponse:
 
 @requires(Capability.BULK_IMPORT)
 def import_quarantine_csv(request: HttpRequest, pk) -> HttpResponse:
+    """The quarantined rows in the file's own columns, to fix and import again (CSV, or ``?format=xlsx``)."""
     run = ImportRun.objects.filter(pk=pk).first()
     if run is None:
         raise Http404("No such import.")
     headers, rows = quarantine_csv(run)
-    audit_record(
-        user=request.user,
-        action=AuditAction.EXPORT,
+    return table_response(
+        request,
+        name=f"quarantine-{Path(run.file_name).stem}",
+        headers=headers,
+        rows=rows,
         object_type="quarantine",
         object_id=str(run.pk),
-        summary=f"{len(rows)} quarantined rows of {run.file_name}",
-        path=request.get_full_path(),
+        detail={"file": run.file_name},
     )
-    return csv_response(f"quarantine-{Path(run.file_name).stem}.csv", headers, rows)

@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from lantern.governance.access import record_view, requires
-from lantern.governance.audit import audit_record
-from lantern.governance.models import AuditAction
 from lantern.governance.roles import Capability
 from lantern.intake import selectors
+from lantern.intake.exports import ALERT_HEADERS, SUBMISSION_HEADERS, alert_rows, submission_rows
 from lantern.intake.forms_public import SafetyReportForm
 from lantern.intake.services.submissions import (
     SubmissionError,
@@ -19,7 +18,7 @@ from lantern.intake.services.submissions import (
     safety_report_submit,
 )
 from lantern.intel.services import Actor
-from lantern.web.exports import csv_response
+from lantern.web.exports import export_format, table_response
 
 
 def _organisation_or_page(request: HttpRequest):
@@ -34,6 +33,15 @@ def portal(request: HttpRequest) -> HttpResponse:
     organisation, page = _organisation_or_page(request)
     if page:
         return page
+    if export_format(request):
+        return table_response(
+            request,
+            name="submissions",
+            headers=SUBMISSION_HEADERS,
+            rows=submission_rows(selectors.submissions_for(organisation)),
+            object_type="partner submissions",
+            object_id=organisation.code,
+        )
     submissions = Paginator(selectors.submissions_for(organisation), 25).get_page(request.GET.get("page"))
     record_view(request, object_type="partner submissions", object_id=organisation.code)
     return render(request, "intake/partner_portal.html", {"organisation": organisation, "page": submissions})
@@ -60,6 +68,8 @@ def submission_detail(request: HttpRequest, pk) -> HttpResponse:
 
 @requires(Capability.PARTNER_PORTAL)
 def alerts(request: HttpRequest) -> HttpResponse:
+    if export_format(request):
+        return alerts_csv(request)
     organisation, page = _organisation_or_page(request)
     if page:
         return page
@@ -70,21 +80,18 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.PARTNER_PORTAL)
 def alerts_csv(request: HttpRequest) -> HttpResponse:
+    """The alerts feed as CSV (or ``?format=xlsx``)."""
     organisation, page = _organisation_or_page(request)
     if page:
         return page
-    rows = [
-        (a.reference, a.created_at.isoformat(), a.text) for a in selectors.alerts_for(organisation)[:10_000]
-    ]
-    audit_record(
-        user=request.user,
-        action=AuditAction.EXPORT,
+    return table_response(
+        request,
+        name="safety-alerts",
+        headers=ALERT_HEADERS,
+        rows=alert_rows(selectors.alerts_for(organisation)),
         object_type="safety alerts",
         object_id=organisation.code,
-        summary=f"{len(rows)} alerts as CSV",
-        path=request.get_full_path(),
     )
-    return csv_response("safety-alerts.csv", ["reference", "issued", "warning"], rows)
 
 
 @requires(Capability.PARTNER_PORTAL)

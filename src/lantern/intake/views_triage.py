@@ -18,11 +18,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from lantern.governance.access import record_view, requires
-from lantern.governance.audit import audit_record
-from lantern.governance.models import AuditAction
 from lantern.governance.restrictions import hidden_restrictions
 from lantern.governance.roles import Capability
 from lantern.intake import selectors_triage as selectors
+from lantern.intake.exports import TRIAGE_HEADERS, triage_rows
 from lantern.intake.forms_triage import (
     AssignForm,
     GradeForm,
@@ -33,7 +32,7 @@ from lantern.intake.forms_triage import (
 from lantern.intake.models import ExtractedMention
 from lantern.intake.services import triage
 from lantern.intel.models import IntelligenceReport, LinkRole
-from lantern.web.exports import csv_response
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 25
 SNIPPET_CHARS = 240
@@ -47,6 +46,8 @@ def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, dict]:
 
 @requires(Capability.TRIAGE)
 def triage_queue(request: HttpRequest) -> HttpResponse:
+    if export_format(request):
+        return triage_export(request)
     form, filters = _queue_filters(request)
     queue = selectors.triage_queue(request.user, **filters)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,35 +80,15 @@ def _snippet(text: str) -> str:
 
 @requires(Capability.TRIAGE)
 def triage_export(request: HttpRequest) -> HttpResponse:
+    """Every report in the queue with the page's filters, as CSV or XLSX (``?format=``; CSV by default)."""
     _, filters = _queue_filters(request)
-    reports = list(selectors.triage_queue(request.user, **filters)[:10_000])
-    counts = selectors.mention_counts([r.pk for r in reports])
-    audit_record(
-        user=request.user,
-        action=AuditAction.EXPORT,
+    return table_response(
+        request,
+        name="triage-queue",
+        headers=TRIAGE_HEADERS,
+        rows=triage_rows(selectors.triage_queue(request.user, **filters)),
         object_type="triage_queue",
-        summary=f"triage queue as CSV ({len(reports)} reports)",
-        path=request.get_full_path(),
-        detail={"filters": filters, "rows": len(reports)},
-    )
-    headers = ["reference", "received", "happened", "report type", "grade", "assigned to", "summary"]
-    headers += ["mentions found", "mentions matched"]
-    return csv_response(
-        "triage-queue.csv",
-        headers,
-        (
-            [
-                r.source_ref,
-                r.recorded_at.isoformat(),
-                r.occurred_from.isoformat(),
-                r.get_source_type_display(),
-                r.grade,
-                r.assigned_to.get_username() if r.assigned_to else "",
-                r.summary,
-                *counts.get(r.pk, (0, 0)),
-            ]
-            for r in reports
-        ),
+        detail={"filters": filters},
     )
 
 

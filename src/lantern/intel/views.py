@@ -13,12 +13,14 @@ from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel import selectors
+from lantern.intel.exports import SEARCH_HEADERS, search_rows
 from lantern.orders.selectors import orders_for_person
 from lantern.risk.charts import severity_chart
 from lantern.risk.selectors import risk_for_entity
 from lantern.risk.services import active_model
 from lantern.safeguarding.selectors import referral_prompt
 from lantern.safeguarding.services import person_age
+from lantern.web.exports import export_format, table_response
 
 
 @requires(Capability.VIEW_INTEL)
@@ -107,6 +109,15 @@ def search(request: HttpRequest) -> HttpResponse:
     purpose, purpose_error = _search_purpose(request)
     query = request.GET.get("q", "")
     result = selectors.entity_search(request.user, query if purpose else "")
+    if result.query and export_format(request):  # without a stated purpose there is nothing to export
+        return table_response(
+            request,
+            name="search-results",
+            headers=SEARCH_HEADERS,
+            rows=search_rows(result.entities),
+            object_type="search",
+            detail={"query": result.query, "purpose": purpose, "truncated": result.truncated},
+        )
     if result.query:
         audit_record(
             user=request.user,

@@ -1,8 +1,17 @@
-"""Alerts and their evidence as rows, for CSV exports (commands and pages)."""
+"""Orders, alerts, their evidence and screening runs as rows, for CSV and XLSX exports.
+
+``alerts_rows`` and ``breach_evidence_rows`` are `lantern export`'s (stable machine headers for
+other systems); the ``*_rows(queryset)`` functions are the pages' downloads, with the headers a
+person reads, over the same queryset the page shows.
+"""
 
 from __future__ import annotations
 
-from lantern.orders.models import AlertEvidence, BreachAlert
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from lantern.orders.models import AlertEvidence, BreachAlert, Order, ScreeningRun
 
 ALERT_HEADERS = [
     "alert_id", "order_reference", "order_type", "condition", "condition_version", "kind", "status",
@@ -21,8 +30,8 @@ def alerts_rows(alerts=None) -> tuple[list[str], list[list]]:
             a.condition_version,
             a.kind,
             a.status,
-            a.first_at.isoformat(),
-            a.last_at.isoformat(),
+            a.first_at,
+            a.last_at,
             a.evidence_count,
             round(a.confidence, 3),
             a.assigned_to.get_username() if a.assigned_to else "",
@@ -69,3 +78,88 @@ def evidence_rows(alert: BreachAlert, local) -> list[list]:
         ]
         for e in alert.evidence.all()
     ]
+
+
+ORDER_HEADERS = [
+    "Order id", "Reference", "Type", "Subject", "Subject id", "Applicant", "Court", "Made on",
+    "In force from", "Expires on", "Status", "Officer in charge", "Discharged on",
+]  # fmt: skip
+
+
+def order_rows(orders: QuerySet[Order]) -> Iterator[list]:
+    """One row per order; a blank expiry means until further order."""
+    for o in orders.iterator(chunk_size=2_000):
+        yield [
+            str(o.pk),
+            o.reference,
+            o.get_order_type_display(),
+            o.subject.label,
+            str(o.subject_id),
+            o.applicant,
+            o.court,
+            o.made_on,
+            o.effective_from,
+            o.expires_on,
+            o.get_status_display(),
+            o.officer_in_charge.get_username() if o.officer_in_charge else "",
+            o.discharged_on,
+        ]
+
+
+ALERT_QUEUE_HEADERS = [
+    "Alert id", "First evidence", "Last evidence", "Order", "Order type", "Subject", "Subject id",
+    "Condition", "Condition version", "What", "Evidence items", "Confidence", "Status", "Assigned to",
+    "Explanation",
+]  # fmt: skip
+
+
+def alert_queue_rows(alerts: QuerySet[BreachAlert]) -> Iterator[list]:
+    """The alert queue in the page's order (newest evidence first)."""
+    for a in alerts.iterator(chunk_size=2_000):
+        yield [
+            str(a.pk),
+            a.first_at,
+            a.last_at,
+            a.order.reference,
+            a.order.get_order_type_display(),
+            a.order.subject.label,
+            str(a.order.subject_id),
+            a.condition_number,
+            a.condition_version,
+            a.get_kind_display(),
+            a.evidence_count,
+            round(a.confidence, 3),
+            a.get_status_display(),
+            a.assigned_to.get_username() if a.assigned_to else "",
+            a.explanation,
+        ]
+
+
+SCREENING_HEADERS = [
+    "Run id", "Started", "Started by", "Engine", "Status", "Screened from", "Screened to", "Files",
+    "Reads", "GPS fixes", "Candidates", "Hits", "New alerts", "Updated alerts", "Seconds",
+    "Unknown cameras", "Error",
+]  # fmt: skip
+
+
+def screening_rows(runs: QuerySet[ScreeningRun]) -> Iterator[list]:
+    for r in runs.iterator(chunk_size=2_000):
+        yield [
+            str(r.pk),
+            r.started_at,
+            r.started_by.get_username() if r.started_by else "command line",
+            r.engine,
+            r.get_status_display(),
+            r.since,
+            r.until,
+            r.files,
+            r.reads,
+            r.fixes,
+            r.candidates,
+            r.hits,
+            r.alerts_new,
+            r.alerts_updated,
+            round(r.seconds, 1),
+            "; ".join(f"{camera} ({n} reads)" for camera, n in sorted(r.unknown_cameras.items())),
+            r.error,
+        ]

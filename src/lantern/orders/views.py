@@ -21,7 +21,16 @@ from lantern.intel.services import Actor, StoreError
 from lantern.orders import selectors
 from lantern.orders.alerts import alert_assign, alert_review
 from lantern.orders.documents import document_add
-from lantern.orders.exports import EVIDENCE_HEADERS, alerts_rows, evidence_rows
+from lantern.orders.exports import (
+    ALERT_QUEUE_HEADERS,
+    EVIDENCE_HEADERS,
+    ORDER_HEADERS,
+    SCREENING_HEADERS,
+    alert_queue_rows,
+    evidence_rows,
+    order_rows,
+    screening_rows,
+)
 from lantern.orders.forms import (
     AlertActionForm,
     AlertFilterForm,
@@ -32,7 +41,7 @@ from lantern.orders.forms import (
 )
 from lantern.orders.models import ConditionKind, Order
 from lantern.orders.services import order_create, order_discharge, order_vary
-from lantern.web.exports import csv_response
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 25
 ZONE_TIMEZONE = "Europe/London"
@@ -69,9 +78,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Order.Status.values else ""
     q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.orders_list(request.user, status=status, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    orders = selectors.orders_list(request.user, status=status, q=q)
+    if export_format(request):
+        return table_response(request, name="orders", headers=ORDER_HEADERS, rows=order_rows(orders))
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="order_list", object_id="", summary=f"orders page {page.number}")
     return render(
         request,
@@ -233,13 +243,18 @@ def document_download(request: HttpRequest, pk: UUID) -> FileResponse:
 # ---- alerts ---------------------------------------------------------------------------------
 
 
-@requires(Capability.REVIEW_ALERTS)
-def alert_queue(request: HttpRequest) -> HttpResponse:
+def _alert_filters(request: HttpRequest) -> tuple[AlertFilterForm, dict]:
     form = AlertFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    alerts = selectors.alerts_queue(
-        request.user, status=filters.get("status", ""), mine=filters.get("mine", False)
-    )
+    return form, {"status": filters.get("status", ""), "mine": filters.get("mine", False)}
+
+
+@requires(Capability.REVIEW_ALERTS)
+def alert_queue(request: HttpRequest) -> HttpResponse:
+    if export_format(request):
+        return alert_queue_csv(request)
+    form, filters = _alert_filters(request)
+    alerts = selectors.alerts_queue(request.user, **filters)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="alert_queue", object_id="", summary=f"alerts page {page.number}")
     return render(
@@ -249,15 +264,15 @@ def alert_queue(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.REVIEW_ALERTS)
 def alert_queue_csv(request: HttpRequest) -> HttpResponse:
-    form = AlertFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    alerts = selectors.alerts_queue(
-        request.user, status=filters.get("status", ""), mine=filters.get("mine", False)
+    """The alerts matching the queue's filters, every page (CSV, or ``?format=xlsx``)."""
+    _, filters = _alert_filters(request)
+    return table_response(
+        request,
+        name="breach-alerts",
+        headers=ALERT_QUEUE_HEADERS,
+        rows=alert_queue_rows(selectors.alerts_queue(request.user, **filters)),
+        object_type="breach_alerts",
     )
-    headers, rows = alerts_rows(alerts)
-    audit_record(user=request.user, action=AuditAction.EXPORT, object_type="breach_alerts",
-                 summary=f"{len(rows)} alerts as CSV", path=request.get_full_path())  # fmt: skip
-    return csv_response("breach-alerts.csv", headers, rows)
 
 
 def _evidence_context(alert) -> dict:
@@ -320,14 +335,25 @@ def alert_pack(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @requires(Capability.REVIEW_ALERTS)
 def alert_evidence_csv(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The alert's evidence (CSV, or ``?format=xlsx``)."""
     alert = selectors.alert_get(request.user, pk=pk)
     rows = evidence_rows(alert, lambda at: local_text(int(at.timestamp() * 1_000_000), ZONE_TIMEZONE))
-    audit_record(user=request.user, action=AuditAction.EXPORT, object_type="breach_alert", object_id=str(pk),
-                 summary=f"{len(rows)} evidence rows as CSV", path=request.get_full_path())  # fmt: skip
-    return csv_response(f"alert-{str(alert.pk)[:8]}-evidence.csv", EVIDENCE_HEADERS, rows)
+    return table_response(
+        request,
+        name=f"alert-{str(alert.pk)[:8]}-evidence",
+        headers=EVIDENCE_HEADERS,
+        rows=rows,
+        object_type="breach_alert",
+        object_id=str(pk),
+    )
 
 
 @requires(Capability.REVIEW_ALERTS)
 def screening_runs(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.screening_runs(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    runs = selectors.screening_runs(request.user)
+    if export_format(request):
+        return table_response(
+            request, name="screening-runs", headers=SCREENING_HEADERS, rows=screening_rows(runs)
+        )
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orders/screening_runs.html", {"page": page})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,10 +21,12 @@ from lantern.governance.models import AuditAction
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel.services import Actor, StoreError
 from lantern.resolution import selectors
+from lantern.resolution.exports import CLUSTER_LIST_HEADERS, cluster_list_rows
 from lantern.resolution.forms import LINK_KINDS, ChartForm, ClusterActionForm, DecideForm, SaveChartForm
 from lantern.resolution.graph import Chart, expand, neighbourhood
 from lantern.resolution.models import Decision, Membership, Merge, SavedChart
 from lantern.resolution.services import confirm, decide, new_cluster_id, split_out, undo_merge, withdraw
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 25
 EXPORTS = {
@@ -52,13 +55,17 @@ def overview(request: HttpRequest) -> HttpResponse:
         _overview_action(request)
         return redirect("resolution:overview")
     query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.clusters(request.user, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    clusters = selectors.clusters(request.user, query=query)
+    if export_format(request):
+        return table_response(
+            request, name="resolved-people", headers=CLUSTER_LIST_HEADERS, rows=cluster_list_rows(clusters)
+        )
+    page = Paginator(clusters, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "runs": selectors.runs(request.user)[:5],
         "page": page,
         "query": query,
+        "query_string": urlencode({"q": query}) if query else "",  # the pager keeps the filter
         "merges": selectors.recent_merges(request.user),
         "decisions": selectors.decisions(request.user),
         "can_resolve": has_capability(request.user, Capability.RESOLVE),

@@ -23,10 +23,12 @@ from lantern.intel.services import Actor
 from lantern.orders.models import Order
 from lantern.resolution.models import Membership
 from lantern.retention import selectors, services
+from lantern.retention.exports import DISPOSAL_HEADERS, QUEUE_HEADERS, disposal_rows, queue_rows
 from lantern.retention.forms import DisposeForm, QueueFilterForm, RetainForm
 from lantern.retention.models import RecordKind
 from lantern.retention.policy import current_policy
 from lantern.retention.services import RetentionError
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 50
 
@@ -40,9 +42,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     policy = current_policy()
     filters = QueueFilterForm(request.GET, groups=policy.groups.values())
     chosen = filters.values()
-    page = Paginator(selectors.review_queue(request.user, **chosen), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = selectors.review_queue(request.user, **chosen)
+    if export_format(request):
+        return table_response(
+            request, name="retention-review", headers=QUEUE_HEADERS, rows=queue_rows(found, policy)
+        )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = selectors.labels_for(page.object_list)
     today = timezone.localdate()
     rows = [
@@ -179,7 +184,10 @@ def review(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @requires(Capability.REVIEW_RETENTION)
 def disposals(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.disposals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.disposals(request.user)
+    if export_format(request):
+        return table_response(request, name="disposals", headers=DISPOSAL_HEADERS, rows=disposal_rows(found))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(
         request, object_type="retention_disposals", object_id="", summary=f"disposals page {page.number}"
     )

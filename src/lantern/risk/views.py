@@ -15,17 +15,26 @@ from django.shortcuts import redirect, render
 
 from lantern.engine.risk import RiskConfigError
 from lantern.governance.access import record_view, requires
-from lantern.governance.audit import audit_record
-from lantern.governance.models import AuditAction
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel import selectors as intel_selectors
 from lantern.intel.models import BehaviourType
 from lantern.intel.services import Actor
 from lantern.risk import selectors
-from lantern.risk.exports import CHRONOLOGY_HEADERS, chronology_rows
+from lantern.risk.exports import (
+    CHRONOLOGY_HEADERS,
+    HOTSPOT_HEADERS,
+    PEOPLE_HEADERS,
+    PREMISES_LIST_HEADERS,
+    SUBJECT_HEADERS,
+    chronology_rows,
+    hotspot_rows,
+    people_rows,
+    premises_list_rows,
+    subject_rows,
+)
 from lantern.risk.forms import ListFilterForm, RiskModelForm
 from lantern.risk.services import active_model, risk_model_publish
-from lantern.web.exports import csv_response
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 50
 
@@ -44,7 +53,16 @@ def priorities(request: HttpRequest) -> HttpResponse:
     order, flagged = "priority", False
     if form.is_valid():
         order, flagged = form.cleaned_data["order"] or "priority", form.cleaned_data["flagged"]
-    page = _page(request, selectors.subjects(request.user, order=order, escalating_only=flagged))
+    subjects = selectors.subjects(request.user, order=order, escalating_only=flagged)
+    if export_format(request):
+        return table_response(
+            request,
+            name=f"subjects-by-{order}",
+            headers=SUBJECT_HEADERS,
+            rows=subject_rows(subjects, order=order),
+            object_type="priorities",
+        )
+    page = _page(request, subjects)
     record_view(request, object_type="priorities", object_id=order, summary=f"page {page.number}")
     query = f"order={order}" + ("&flagged=on" if flagged else "")
     return render(
@@ -57,7 +75,16 @@ def priorities(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_RISK)
 def premises(request: HttpRequest) -> HttpResponse:
     flagged = request.GET.get("flagged") == "on"
-    page = _page(request, selectors.premises(request.user, high_risk_only=flagged))
+    found = selectors.premises(request.user, high_risk_only=flagged)
+    if export_format(request):
+        return table_response(
+            request,
+            name="premises-at-risk",
+            headers=PREMISES_LIST_HEADERS,
+            rows=premises_list_rows(found),
+            object_type="premises_at_risk",
+        )
+    page = _page(request, found)
     record_view(request, object_type="premises_at_risk", object_id="list", summary=f"page {page.number}")
     return render(
         request,
@@ -75,7 +102,16 @@ def premises(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_RISK)
 def people(request: HttpRequest) -> HttpResponse:
     flagged = request.GET.get("flagged") == "on"
-    page = _page(request, selectors.people_at_risk(request.user, prompted_only=flagged))
+    found = selectors.people_at_risk(request.user, prompted_only=flagged)
+    if export_format(request):
+        return table_response(
+            request,
+            name="people-at-risk",
+            headers=PEOPLE_HEADERS,
+            rows=people_rows(found),
+            object_type="people_at_risk",
+        )
+    page = _page(request, found)
     record_view(request, object_type="people_at_risk", object_id="list", summary=f"page {page.number}")
     return render(
         request,
@@ -95,6 +131,14 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     context = _run_context(request)
     spots = context["run"].hotspots if context["run"] else {}
     cells = spots.get("cells", [])
+    if export_format(request):
+        return table_response(
+            request,
+            name="hotspot-cells",
+            headers=HOTSPOT_HEADERS,
+            rows=hotspot_rows(cells),
+            object_type="hotspots",
+        )
     top = max((c["harm"] for c in cells), default=0) or 1
     matrix = spots.get("matrix", {})
     peak = max((v for row in matrix.get("harm", []) for v in row), default=0) or 1
@@ -173,13 +217,12 @@ def chronology_csv(request: HttpRequest, pk: UUID) -> HttpResponse:
     if subject is None:
         raise Http404("No incidents are scored for this person.")
     names = dict(BehaviourType.objects.values_list("code", "name"))
-    rows = chronology_rows(subject, names)
-    audit_record(
-        user=request.user,
-        action=AuditAction.EXPORT,
+    return table_response(
+        request,
+        name=f"chronology-{pk}",
+        headers=CHRONOLOGY_HEADERS,
+        rows=chronology_rows(subject, names),
         object_type="chronology",
         object_id=str(pk),
-        summary=f"evidence chronology of {subject.label}: {len(rows)} incidents",
-        path=request.get_full_path(),
+        detail={"subject": subject.label},
     )
-    return csv_response(f"chronology-{pk}.csv", CHRONOLOGY_HEADERS, rows)

@@ -22,9 +22,11 @@ from lantern.governance.roles import Capability
 from lantern.intel.models import Entity, EntityKind, Person
 from lantern.intel.services import Actor
 from lantern.safeguarding import selectors, services
+from lantern.safeguarding.exports import REFERRAL_HEADERS, TASK_HEADERS, referral_rows, task_rows
 from lantern.safeguarding.forms import ReferralForm, TaskCloseForm, TaskFilterForm, TaskForm
 from lantern.safeguarding.models import AgeBand, Referral, Task
 from lantern.safeguarding.services import SafeguardingError
+from lantern.web.exports import export_format, table_response
 
 PAGE_SIZE = 50
 
@@ -49,9 +51,10 @@ def _service_error(form, exc: SafeguardingError) -> None:
 def tasks(request: HttpRequest) -> HttpResponse:
     filters = TaskFilterForm(request.GET)
     chosen = filters.values()
-    page = Paginator(selectors.tasks_list(request.user, **chosen), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = selectors.tasks_list(request.user, **chosen)
+    if export_format(request):
+        return table_response(request, name="safeguarding-tasks", headers=TASK_HEADERS, rows=task_rows(found))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.data.items() if k in ("state", "kind", "mine")})
     record_view(request, object_type="safeguarding_tasks", object_id="", summary=f"tasks page {page.number}")
     return render(
@@ -241,9 +244,10 @@ def referral_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 def referrals(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
-    page = Paginator(selectors.referrals_list(request.user, kind=kind, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = selectors.referrals_list(request.user, kind=kind, status=status)
+    if export_format(request):
+        return table_response(request, name="referrals", headers=REFERRAL_HEADERS, rows=referral_rows(found))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, object_type="referrals", object_id="", summary=f"referrals page {page.number}")
     return render(
         request,

@@ -16,5 +16,7 @@ def export_links(context, label: str = "this list") -> str:
         query = request.GET.copy()
         query.pop("page", None)
         query["format"] = fmt
-        links.append(format_html('<a href="?{}" download>{}</a>', query.urlencode(), fmt.upper()))
+        # No ``download`` attribute: the file comes as an attachment, and a refusal (a list too long
+        # for one file) must show as a page rather than be saved as a broken file.
+        links.append(format_html('<a href="?{}">{}</a>', query.urlencode(), fmt.upper()))
     return format_html('<p class="export-links">Download {}: {} · {}</p>', label, links[0], links[1])
