@@ -65,6 +65,7 @@ def _sample_ids() -> dict[str, str]:
         "safeguarding:task": _task(),
         "safeguarding:referral": _referral(),
         "retention:review": _retention_review(),
+        "context:quarantine": _crime_import(),
     }
 
 
@@ -190,6 +191,12 @@ def _risk_subject():
     if not SubjectRisk.objects.exists():
         risk_recompute()
     return SubjectRisk.objects.values_list("person_id", flat=True).first()
+
+
+def _crime_import():
+    from lantern.context.models import CrimeImport
+
+    return CrimeImport.objects.get_or_create(file_name="matrix-street.csv")[0].pk
 
 
 def _import_run():

@@ -11,10 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from lantern.console import progress_bar
+from lantern.context.importer import import_police_uk
 from lantern.demo import analyses
 from lantern.demo.lake import write_reads
 from lantern.demo.load import WorldLoader
-from lantern.demo.world import build_world, write_persons_parquet, write_truth
+from lantern.demo.police_uk import write_archive
+from lantern.demo.world import ANCHOR, build_world, write_persons_parquet, write_truth
 from lantern.demo.world_places import default_gazetteer_path
 from lantern.demo.world_vocab import BEHAVIOURS
 from lantern.governance.roles import Role
@@ -58,6 +60,7 @@ class Command(BaseCommand):
         truth_path = settings.VAR_DIR / "demo" / "truth.json"
         write_truth(world, truth_path)
         self._bulk_persons(options["seed"], options["scale"])
+        self._police_uk(options["seed"])
         for line in analyses.run_all():
             self.stdout.write(line)
         self.stdout.write(
@@ -103,6 +106,18 @@ class Command(BaseCommand):
         try:
             self.stdout.write(import_bulk_file(request, f"Import {path.name}"))
         except BulkImportFailed as exc:
+            raise CommandError(str(exc)) from None
+
+    def _police_uk(self, seed: int) -> None:
+        """A year of open street-level crime for Peterborough, as the data.police.uk archive holds it."""
+        path = settings.VAR_DIR / "demo" / "police-uk.zip"
+        written = write_archive(path, seed=seed, anchor=ANCHOR)
+        self.stdout.write(
+            f"{written.rows:,} data.police.uk rows over {written.months} months written to {path}."
+        )
+        try:
+            self.stdout.write(import_police_uk(path, via="lantern demo"))
+        except ImportFailed as exc:
             raise CommandError(str(exc)) from None
 
     def _partner_project(self, caseworker) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.context.importer import import_police_uk
 from lantern.evidence.importers import IMPORTERS as EVIDENCE_IMPORTERS
 from lantern.intake.bulk.cli import import_bulk
 from lantern.intake.bulk.runner import ImportFailed as BulkImportFailed
@@ -15,7 +16,8 @@ from lantern.intel.importers import ImportFailed
 from lantern.orders.importers import import_orders
 
 BULK_KINDS = ("persons", "vehicles", "reports")
-IMPORTERS = {**INTEL_IMPORTERS, **EVIDENCE_IMPORTERS, "orders": import_orders}
+IMPORTERS = {**INTEL_IMPORTERS, **EVIDENCE_IMPORTERS, "orders": import_orders, "police-uk": import_police_uk}
+FOLDER_KINDS = ("police-uk",)  # a folder of monthly files, as unpacked from a download
 
 
 class Command(BaseCommand):
@@ -39,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path: Path = options["file"]
         kind = options["kind"]
-        if not path.is_file():
+        if not path.is_file() and not (kind in FOLDER_KINDS and path.is_dir()):
             raise CommandError(
                 f"{path}: no such file. Check the path (relative paths start from {Path.cwd()})."
             )
