@@ -204,3 +204,12 @@ def test_crime_points_for_the_profile_are_located_crimes_in_the_months(imported)
     assert (-0.24503, 52.583452, "Anti-social behaviour", "E01015591", "Lincoln Road") in points
     everything = crime_points(month_from=None, month_to=None)
     assert len(everything) == 6  # the crime with no location has no point
+
+
+def test_an_import_with_no_quarantine_still_offers_its_empty_downloads(imported, client_for):
+    client = client_for("analyst")
+    url = f"/context/crime/imports/{imported.pk}/quarantine/"
+    page = client.get(url).content.decode()
+    assert "None: every row was stored." in page and "format=xlsx" in page
+    rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["file", "line", "reason"] and len(rows) == 1
