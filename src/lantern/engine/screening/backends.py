@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from typing import Protocol
 
 import pyarrow as pa
@@ -49,6 +50,7 @@ class Backend(Protocol):
     def fix_candidates(self, files: Sequence[str], boxes: pa.Table) -> pa.Table: ...
 
 
+@cache  # Arrow tables are immutable; the live matcher asks for an empty one per quiet batch
 def empty_reads() -> pa.Table:
     return pa.table(
         {
@@ -62,6 +64,7 @@ def empty_reads() -> pa.Table:
     )
 
 
+@cache
 def empty_fixes() -> pa.Table:
     return pa.table(
         {

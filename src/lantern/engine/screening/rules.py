@@ -82,6 +82,7 @@ class RuleSet:
     def __post_init__(self) -> None:
         self._zones_by_order: dict[int, list[int]] = {}
         self._watch: pa.Table | None = None
+        self._arrays: RuleArrays | None = None
 
     def index(self) -> None:
         self._zones_by_order = {}
@@ -93,6 +94,13 @@ class RuleSet:
         if self._watch is None:
             self._watch = self._build_watch()
         return self._watch
+
+    def arrays(self) -> RuleArrays:
+        """The rules' fields as numpy arrays, built once: a live batch of a few reads must not pay
+        for turning every vehicle and zone into arrays again."""
+        if self._arrays is None:
+            self._arrays = RuleArrays.of(self)
+        return self._arrays
 
     def _build_watch(self) -> pa.Table:
         keys: list[str] = []
@@ -119,6 +127,45 @@ class RuleSet:
                 "zone": pa.array(rows["zone"], pa.int32()),
                 **{k: pa.array(rows[k], pa.float64()) for k in ("minx", "miny", "maxx", "maxy")},
             }
+        )
+
+
+@dataclass(frozen=True)
+class RuleArrays:
+    vehicle_order: np.ndarray
+    vehicle_start: np.ndarray
+    vehicle_end: np.ndarray
+    zone_order: np.ndarray
+    zone_start: np.ndarray
+    zone_end: np.ndarray
+    zone_mask: np.ndarray
+    zone_timezone: np.ndarray  # object: IANA names
+    zone_condition: np.ndarray
+    zones_by_order: np.ndarray  # zone indexes sorted by order (stable)
+    zone_count: np.ndarray  # zones per order
+    zone_first: np.ndarray  # where each order's zones start in ``zones_by_order``
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> RuleArrays:
+        def ints(values) -> np.ndarray:
+            return np.array(list(values), dtype=np.int64)
+
+        zone_order = ints(z.order for z in rules.zones)
+        count = np.zeros(len(rules.orders), dtype=np.int64)
+        np.add.at(count, zone_order, 1)
+        return cls(
+            vehicle_order=ints(v.order for v in rules.vehicles),
+            vehicle_start=ints(v.start_us for v in rules.vehicles),
+            vehicle_end=ints(v.end_us for v in rules.vehicles),
+            zone_order=zone_order,
+            zone_start=ints(z.start_us for z in rules.zones),
+            zone_end=ints(z.end_us for z in rules.zones),
+            zone_mask=ints(z.mask for z in rules.zones),
+            zone_timezone=np.array([z.timezone for z in rules.zones], dtype=object),
+            zone_condition=ints(z.condition for z in rules.zones),
+            zones_by_order=np.argsort(zone_order, kind="stable"),
+            zone_count=count,
+            zone_first=np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64),
         )
 
 

@@ -65,7 +65,13 @@ class ReadScreening:
 
 def screen_reads(rules: RuleSet, files: Sequence[str], cameras: pa.Table, backend: Backend) -> ReadScreening:
     """Hits from ANPR reads: registered or linked plates (or their misreads) in a zone in a window."""
-    candidates = backend.read_candidates(files, rules.watch_table())
+    return screen_candidates(rules, backend.read_candidates(files, rules.watch_table()), cameras)
+
+
+def screen_candidates(rules: RuleSet, candidates: pa.Table, cameras: pa.Table) -> ReadScreening:
+    """Every step after the plate join, shared by batch screening and the live matcher so that the
+    two cannot disagree. ``candidates`` are reads (``backends.empty_reads()`` columns) each with the
+    vehicle rule (``watch``) whose plate or misread variant it equals."""
     if candidates.num_rows == 0:
         return ReadScreening(_empty_hits(), 0)
     watch = candidates.column("watch").to_numpy()
@@ -82,12 +88,12 @@ def screen_reads(rules: RuleSet, files: Sequence[str], cameras: pa.Table, backen
 def _reads_in_time(rules: RuleSet, candidates: pa.Table, watch: np.ndarray) -> tuple[np.ndarray, ...]:
     """(candidate row, zone, instant) for each zone of the read's order whose version and window
     apply at the read's instant, while the vehicle was registered (or linked)."""
-    vehicle_order = np.array([v.order for v in rules.vehicles], dtype=np.int64)
-    row, zone = _pair_with_zones(rules, vehicle_order[watch])
+    arrays = rules.arrays()
+    row, zone = _pair_with_zones(rules, arrays.vehicle_order[watch])
     at = _micros(candidates.column("seen_at"))[row]
-    v_start = np.array([v.start_us for v in rules.vehicles], dtype=np.int64)[watch[row]]
-    v_end = np.array([v.end_us for v in rules.vehicles], dtype=np.int64)[watch[row]]
-    keep = (at >= v_start) & (at < v_end) & _in_force(rules, zone, at) & _in_windows(rules, zone, at)
+    vehicle = watch[row]
+    valid = (at >= arrays.vehicle_start[vehicle]) & (at < arrays.vehicle_end[vehicle])
+    keep = valid & _in_force(rules, zone, at) & _in_windows(rules, zone, at)
     return row[keep], zone[keep], at[keep]
 
 
@@ -104,7 +110,7 @@ def _read_hits(rules: RuleSet, taken: pa.Table, watch: np.ndarray, zone, at, lat
     n = len(watch)
     return pa.table(
         {
-            "order": pa.array(np.array([rules.zones[z].order for z in zone], dtype=np.int32)),
+            "order": pa.array(rules.arrays().zone_order[zone].astype(np.int32)),
             "zone": pa.array(zone.astype(np.int32)),
             "kind": pa.array(["read"] * n, pa.string()),
             "evidence_id": taken.column("read_id"),
@@ -221,31 +227,28 @@ def _micros(column: pa.ChunkedArray) -> np.ndarray:
 
 def _pair_with_zones(rules: RuleSet, order_of_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (row, zone) where the zone belongs to the row's order: a CSR expansion, no loop per row."""
-    n_orders = len(rules.orders)
-    counts = np.zeros(n_orders, dtype=np.int64)
-    zone_order = np.array([z.order for z in rules.zones], dtype=np.int64)
-    np.add.at(counts, zone_order, 1)
-    by_order = np.argsort(zone_order, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    per_row = counts[order_of_row]
+    arrays = rules.arrays()
+    per_row = arrays.zone_count[order_of_row]
     row = np.repeat(np.arange(len(order_of_row)), per_row)
     offset = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    zone = by_order[starts[order_of_row[row]] + offset] if len(row) else np.zeros(0, dtype=np.int64)
-    return row, zone
+    if not len(row):
+        return row, np.zeros(0, dtype=np.int64)
+    return row, arrays.zones_by_order[arrays.zone_first[order_of_row[row]] + offset]
 
 
 def _in_force(rules: RuleSet, zone: np.ndarray, at: np.ndarray) -> np.ndarray:
-    start = np.array([z.start_us for z in rules.zones], dtype=np.int64)
-    end = np.array([z.end_us for z in rules.zones], dtype=np.int64)
-    return (at >= start[zone]) & (at < end[zone]) if len(zone) else np.zeros(0, dtype=bool)
+    if not len(zone):
+        return np.zeros(0, dtype=bool)
+    arrays = rules.arrays()
+    return (at >= arrays.zone_start[zone]) & (at < arrays.zone_end[zone])
 
 
 def _in_windows(rules: RuleSet, zone: np.ndarray, at: np.ndarray) -> np.ndarray:
     result = np.zeros(len(zone), dtype=bool)
     if not len(zone):
         return result
-    masks = np.array([z.mask for z in rules.zones], dtype=np.int64)[zone]
-    zones_tz = np.array([z.timezone for z in rules.zones], dtype=object)[zone]
+    masks = rules.arrays().zone_mask[zone]
+    zones_tz = rules.arrays().zone_timezone[zone]
     for tz in set(zones_tz.tolist()):
         sel = zones_tz == tz
         minute = minute_of_week(local_seconds(at[sel], tz))
@@ -322,10 +325,18 @@ def _flat(geometry: shapely.Geometry):
 
 
 def _best_per_evidence(hits: pa.Table) -> pa.Table:
-    """One hit per (zone, evidence): an exact plate beats its misread twin, higher confidence first."""
+    """One hit per (zone, evidence): an exact plate beats its misread twin, higher confidence first,
+    then the watched plate's spelling, so a tie never depends on the order the candidates came in."""
     if hits.num_rows < 2:
         return hits
-    order = hits.sort_by([("zone", "ascending"), ("evidence_id", "ascending"), ("confidence", "descending")])
+    order = hits.sort_by(
+        [
+            ("zone", "ascending"),
+            ("evidence_id", "ascending"),
+            ("confidence", "descending"),
+            ("matched_vrm", "ascending"),
+        ]
+    )
     zone = order.column("zone").to_numpy()
     evidence = order.column("evidence_id").to_numpy(zero_copy_only=False)
     first = np.ones(len(zone), dtype=bool)
@@ -368,7 +379,7 @@ class Episode:
 def episodes(rules: RuleSet, hits: pa.Table) -> list[Episode]:
     if hits.num_rows == 0:
         return []
-    condition = np.array([rules.zones[z].condition for z in hits.column("zone").to_numpy()], dtype=np.int64)
+    condition = rules.arrays().zone_condition[hits.column("zone").to_numpy()]
     hits = hits.append_column("condition", pa.array(condition))
     hits = hits.sort_by(
         [
