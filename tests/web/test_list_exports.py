@@ -494,6 +494,7 @@ NOT_LISTS = {
     "risk:model": "the risk model's configuration",
     "profiles:subject": "one person's profile for an order file (it prints as a PDF)",
     "profiles:problem": "one area's problem profile: its figures print as a PDF or HTML",
+    "profiles:problem_html": "the problem profile as one standalone HTML file: a download itself",
 }
 
 

@@ -110,11 +110,16 @@ def _alerts(user, start, end) -> list[dict]:
 
 def _crimes(first: date, last: date) -> list[dict]:
     """Open data.police.uk crimes (public context, not intelligence: no access list applies)."""
-    try:  # TEMPORARY until the context app lands
-        from lantern.context.selectors import crime_points
-    except ImportError:
-        return []
+    from lantern.context.models import OpenCrime
+    from lantern.context.selectors import crime_points
 
+    points = crime_points(month_from=first.replace(day=1), month_to=last)
+    names = dict(
+        OpenCrime.objects.filter(lsoa_code__in={lsoa for _, _, _, lsoa, _ in points if lsoa})
+        .order_by()
+        .values_list("lsoa_code", "lsoa_name")
+        .distinct()
+    )
     return [
         {
             "month": None,
@@ -122,8 +127,8 @@ def _crimes(first: date, last: date) -> list[dict]:
             "latitude": lat,
             "crime_type": kind,
             "lsoa_code": lsoa,
-            "lsoa_name": "",
+            "lsoa_name": names.get(lsoa, ""),
             "street": street,
         }
-        for lon, lat, kind, lsoa, street in crime_points(month_from=first.replace(day=1), month_to=last)
+        for lon, lat, kind, lsoa, street in points
     ]

@@ -22,6 +22,7 @@ from lantern.profiles.pdf import PdfUnavailable
 from lantern.profiles.problem import build_problem_profile
 from lantern.profiles.render import context, render_html, render_pdf
 from lantern.profiles.services import problem_profile_create, problem_profile_write
+from lantern.web.exports import export_format, table_response
 
 
 @requires(Capability.PROFILE)
@@ -45,10 +46,21 @@ def problems(request: HttpRequest) -> HttpResponse:
                 last_day=form.cleaned_data["last_day"],
             )
             return redirect(profile)
+    if export_format(request):
+        return table_response(request, name="problem-profiles", headers=PROFILE_HEADERS, rows=_rows())
     record_view(request, object_type="problem_profiles", object_id="", summary="problem profiles")
     return render(
         request, "profiles/problems.html", {"form": form, "profiles": ProblemProfile.objects.all()[:200]}
     )
+
+
+PROFILE_HEADERS = ["Profile id", "Title", "Area", "From", "To", "Started by", "Started at", "Last edited"]
+
+
+def _rows():
+    for p in ProblemProfile.objects.select_related("created_by"):
+        by = p.created_by.get_username() if p.created_by else "lantern"
+        yield [str(p.pk), p.title, p.area_name, p.first_day, p.last_day, by, p.created_at, p.updated_at]
 
 
 @requires(Capability.PROFILE)
