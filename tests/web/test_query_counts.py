@@ -16,7 +16,9 @@ def test_subject_page_query_count(demo_world, client_for, django_assert_max_num_
 
 def test_dashboard_query_count(demo_world, client_for, django_assert_max_num_queries):
     client = client_for("officer")
-    with django_assert_max_num_queries(12):
+    client.get("/")  # once per store and process: the risk model's first version, the district outlines
+    # the area picture adds its inputs and queues: tests/web/test_dashboard.py counts them
+    with django_assert_max_num_queries(24):
         assert client.get("/").status_code == 200
 
 
