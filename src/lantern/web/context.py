@@ -22,6 +22,7 @@ def lantern(request) -> dict:
         "can_view_audit": bool(user) and has_capability(user, Capability.VIEW_AUDIT),
         "can_subject_access": bool(user) and has_capability(user, Capability.SUBJECT_ACCESS),
         "can_restrict": bool(user) and has_capability(user, Capability.RESTRICT),
+        "can_profile": bool(user) and has_capability(user, Capability.PROFILE),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,
