@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability, has_capability
 from lantern.orders.duties import deadline, known_vehicles, registered_in_time
 from lantern.orders.models import BreachAlert, ConditionKind, Order, OrderDocument, ScreeningRun
@@ -122,6 +123,27 @@ def alerts_queue(user, *, status: str = "", mine: bool = False, order: str = "")
     if order:
         alerts = alerts.filter(order__reference=order)
     return alerts
+
+
+LIVE_STATUSES = (BreachAlert.Status.NEW, BreachAlert.Status.UNDER_REVIEW)
+
+
+def alerts_live(user) -> QuerySet[BreachAlert]:
+    """Alerts still to act on: new before under review, newest first; none about a restricted subject."""
+    _require(user, Capability.REVIEW_ALERTS)
+    return (
+        BreachAlert.objects.filter(status__in=LIVE_STATUSES)
+        .exclude(order__subject_id__in=hidden_ids(user))
+        .select_related("order", "order__subject", "assigned_to")
+        .annotate(
+            rank=Case(
+                When(status=BreachAlert.Status.NEW, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "-first_at", "pk")
+    )
 
 
 def alert_get(user, *, pk: UUID) -> BreachAlert:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantern.orders import views
+from lantern.orders import views, views_live
 
 app_name = "orders"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("documents/<uuid:pk>/", views.document_download, name="document"),
     path("alerts/", views.alert_queue, name="alerts"),
     path("alerts.csv", views.alert_queue_csv, name="alerts_csv"),
+    path("alerts/live/", views_live.live_queue, name="alerts_live"),
+    path("alerts/live/changes/", views_live.live_queue_changes, name="alerts_live_changes"),
     path("alerts/<uuid:pk>/", views.alert_detail, name="alert"),
     path("alerts/<uuid:pk>/pack/", views.alert_pack, name="alert_pack"),
     path("alerts/<uuid:pk>/evidence.csv", views.alert_evidence_csv, name="alert_evidence_csv"),
