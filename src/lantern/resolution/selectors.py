@@ -30,7 +30,8 @@ def runs(user) -> QuerySet[ResolutionRun]:
 def clusters(user, *, query: str = "", kind: str = "person") -> QuerySet[Cluster]:
     """Clusters of two or more records, largest first; ``query`` matches the label."""
     _require(user, Capability.VIEW_INTEL)
-    found = Cluster.objects.filter(kind=kind, size__gt=1)
+    # A cluster holding a restricted record is left out whole: its label may be that record's name.
+    found = Cluster.objects.filter(kind=kind, size__gt=1).exclude(members__entity_id__in=hidden_ids(user))
     if query.strip():
         found = found.filter(label__icontains=query.strip()[:100])
     return found.order_by("-size", "label")
@@ -38,7 +39,7 @@ def clusters(user, *, query: str = "", kind: str = "person") -> QuerySet[Cluster
 
 def cluster_get(user, pk: UUID) -> Cluster:
     _require(user, Capability.VIEW_INTEL)
-    found = Cluster.objects.filter(pk=pk).first()
+    found = Cluster.objects.filter(pk=pk).exclude(members__entity_id__in=hidden_ids(user)).first()
     if found is None:
         raise Http404("No such resolved entity.")
     return found

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.governance.restrictions import hidden_ids
 from lantern.governance.roles import Capability, has_capability
 from lantern.intel.models import Entity, Person
 from lantern.safeguarding.models import Referral, Task
@@ -35,7 +36,7 @@ def _require(user) -> None:
 def tasks_list(user, *, mine: bool = False, state: str = "open", kind: str = "") -> QuerySet[Task]:
     """Tasks by due date: ``state`` is open, overdue, done, cancelled or all; ``mine`` the user's own."""
     _require(user)
-    tasks = Task.objects.select_related("subject", "owner")
+    tasks = Task.objects.select_related("subject", "owner").exclude(subject_id__in=hidden_ids(user))
     today = timezone.localdate()
     if state == "overdue":
         tasks = tasks.filter(status=Task.Status.OPEN, due_on__lt=today)
@@ -53,7 +54,7 @@ def task_counts(user) -> dict[str, int]:
     _require(user)
     today = timezone.localdate()
     is_open = Q(status=Task.Status.OPEN)
-    return Task.objects.aggregate(
+    return Task.objects.exclude(subject_id__in=hidden_ids(user)).aggregate(
         open=Count("pk", filter=is_open),
         overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
         mine=Count("pk", filter=is_open & Q(owner=user)),
@@ -62,7 +63,12 @@ def task_counts(user) -> dict[str, int]:
 
 def task_get(user, *, pk: UUID) -> Task:
     _require(user)
-    task = Task.objects.select_related("subject", "owner", "created_by", "visit").filter(pk=pk).first()
+    task = (
+        Task.objects.select_related("subject", "owner", "created_by", "visit")
+        .exclude(subject_id__in=hidden_ids(user))  # a restricted subject's task does not exist for them
+        .filter(pk=pk)
+        .first()
+    )
     if task is None:
         raise Http404("No such task.")
     return task
@@ -77,7 +83,9 @@ def tasks_for_entity(user, entity: Entity) -> list[Task]:
 
 def referrals_list(user, *, kind: str = "", status: str = "") -> QuerySet[Referral]:
     _require(user)
-    referrals = Referral.objects.select_related("person", "created_by")
+    referrals = Referral.objects.select_related("person", "created_by").exclude(
+        person_id__in=hidden_ids(user)
+    )
     if kind in Referral.Kind.values:
         referrals = referrals.filter(kind=kind)
     if status in Referral.Status.values:
@@ -93,7 +101,12 @@ def referrals_for_person(user, person: Person) -> list[Referral]:
 
 def referral_get(user, *, pk: UUID) -> Referral:
     _require(user)
-    referral = Referral.objects.select_related("person", "created_by").filter(pk=pk).first()
+    referral = (
+        Referral.objects.select_related("person", "created_by")
+        .exclude(person_id__in=hidden_ids(user))
+        .filter(pk=pk)
+        .first()
+    )
     if referral is None:
         raise Http404("No such referral.")
     return referral
