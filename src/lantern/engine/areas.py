@@ -168,8 +168,18 @@ def _outlines_of_one_area(members: dict[str, np.ndarray]) -> dict[str, Polygon |
     out = {}
     for code in members:
         outline = shapely.intersection(shapely.union_all(cells[owners == code]), hull)
-        out[code] = shapely.simplify(_unsquash(outline, squash), DRAW_TOLERANCE_DEGREES)
+        out[code] = shapely.simplify(_unsquash(_without_slivers(outline), squash), DRAW_TOLERANCE_DEGREES)
     return out
+
+
+def _without_slivers(outline):
+    """Drop the specks a lone postcode among another district's leaves (under 1% of the largest
+    part): they clutter the map, and a point with a postcode is placed by the postcode anyway."""
+    parts = shapely.get_parts(outline)
+    if len(parts) < 2:
+        return outline
+    areas = shapely.area(parts)
+    return shapely.union_all(parts[areas >= 0.01 * areas.max()])
 
 
 def _unsquash(geometry, squash: float):

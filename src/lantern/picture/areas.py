@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import shapely
 from django.db import transaction
+from django.db.models import Count, Max
 from shapely.geometry import shape
 
 from lantern.engine.areas import Area, AreaError, district_area, district_outlines, everywhere, polygon_area
@@ -45,11 +46,11 @@ def district_outlines_rebuild() -> int:
 
 def outline_shapes() -> dict:
     """District code -> shapely outline (built on first use if the gazetteer is loaded)."""
-    version = (DistrictOutline.objects.count(), Postcode.objects.count() > 0)
-    if version[0] == 0 and version[1]:
+    version = DistrictOutline.objects.aggregate(n=Count("code"), built=Max("built_at"))
+    if version["n"] == 0 and Postcode.objects.exists():
         district_outlines_rebuild()
-        version = (DistrictOutline.objects.count(), True)
-    return _outline_cache(version)
+        version = DistrictOutline.objects.aggregate(n=Count("code"), built=Max("built_at"))
+    return _outline_cache((version["n"], version["built"]))
 
 
 @lru_cache(maxsize=2)
@@ -77,7 +78,10 @@ def area_choices() -> list[tuple[str, str]]:
     return (
         [("all", "Whole force area")]
         + [(code, f"Postcode district {code}") for code in districts]
-        + [(str(a.pk), f"{a.name} ({a.get_kind_display()})") for a in SavedArea.objects.all()]
+        + [
+            (str(a.pk), f"{a.name} ({a.get_kind_display()})")
+            for a in SavedArea.objects.only("id", "name", "kind")
+        ]
     )
 
 

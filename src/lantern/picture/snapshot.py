@@ -24,7 +24,7 @@ def picture_inputs(user, period: Period, *, with_previous: bool = True) -> Pictu
     events = _events(user, start, period.end)
     return PictureInputs.from_rows(
         events=events,
-        event_behaviours=_behaviours({e["event_id"] for e in events if e["kind"] == "incident"}),
+        event_behaviours=_behaviours(start, period.end),
         vocabulary=list(BehaviourType.objects.values("code", "name", "category", "severity", "harm_days")),
         alerts=_alerts(user, start, period.end),
         crimes=_crimes(period.first_day, period.last_day),
@@ -70,10 +70,15 @@ def _events(user, start, end) -> list[dict]:
     ]
 
 
-def _behaviours(incident_ids: set[str]) -> list[dict]:
-    through = Incident.behaviours.through.objects.values_list("incident_id", "behaviourtype_id")
+def _behaviours(start, end) -> list[dict]:
+    """The behaviours and offences of the incidents in the window (joined in the database, so the
+    cost follows the period, not the whole store)."""
+    through = Incident.behaviours.through.objects.filter(
+        incident__occurred_from__gte=start, incident__occurred_from__lt=end
+    )
     return [
-        {"event_id": str(e), "code": code} for e, code in through.iterator(20_000) if str(e) in incident_ids
+        {"event_id": str(e), "code": code}
+        for e, code in through.values_list("incident_id", "behaviourtype_id").iterator(20_000)
     ]
 
 
