@@ -132,9 +132,21 @@
       row.classList.add("live-alert-new");
       row.dataset.arrived = held.dataset.arrived;
     }
+    var focused = focusIndex(held);
     held.replaceWith(row);
+    if (focused !== -1) { refocus(row, focused); }
     flash(row, "live-alert-updated");
     return false;
+  }
+
+  // A keyboard user working in a row that changes keeps their place in it.
+  function focusables(row) { return row.querySelectorAll("a[href], button"); }
+  function focusIndex(row) {
+    return Array.prototype.indexOf.call(focusables(row), document.activeElement);
+  }
+  function refocus(row, index) {
+    var items = focusables(row);
+    (items[Math.min(index, items.length - 1)] || row.querySelector("h2 a")).focus();
   }
 
   function merge(queue, incoming) {
@@ -205,6 +217,8 @@
       if (row.classList && row.classList.contains("live-alert") && !row.closest("#live-incoming")) {
         drawMaps(row);
         refreshCues(list);
+        var note = row.querySelector(".live-note"); // the button that had focus is gone: say what happened
+        if (note) { note.focus(); }
       }
     });
     ["htmx:sendError", "htmx:responseError"].forEach(function (name) {
