@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lantern.intake",
     "lantern.evidence",
     "lantern.orders",
+    "lantern.orders.live",
     "lantern.resolution",
     "lantern.risk",
     "lantern.safeguarding",
@@ -208,6 +209,17 @@ LANTERN_ALERT_WEBHOOK_TIMEOUT_S = env_int("LANTERN_ALERT_WEBHOOK_TIMEOUT_S", 5, 
 LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", "http://127.0.0.1:8000")
 LANTERN_DOCUMENTS_DIR = env_path("LANTERN_DOCUMENTS_DIR", VAR_DIR / "documents")
 LANTERN_MAX_DOCUMENT_BYTES = env_int("LANTERN_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1)
+
+# Live alerts (ANPR reads pushed as they happen): with a Redis URL, a pushed batch goes onto a
+# Redis Stream for `lantern live` to consume; empty (the embedded default), it is matched in the
+# request by the same code. The claim time is how long an entry a dead consumer held waits before
+# another consumer takes it over; the throttle is a pause before each entry is acknowledged.
+LANTERN_REDIS_URL = env_str("LANTERN_REDIS_URL", "")
+LANTERN_LIVE_STREAM = env_str("LANTERN_LIVE_STREAM", "lantern:anpr:reads")
+LANTERN_LIVE_GROUP = env_str("LANTERN_LIVE_GROUP", "lantern-live")
+LANTERN_LIVE_CLAIM_MS = env_int("LANTERN_LIVE_CLAIM_MS", 60_000, minimum=1)
+LANTERN_LIVE_THROTTLE_MS = env_int("LANTERN_LIVE_THROTTLE_MS", 0)
+LANTERN_LIVE_RULES_REFRESH_S = env_int("LANTERN_LIVE_RULES_REFRESH_S", 300, minimum=1)
 
 # Map tiles: an empty URL means "no base map" (closed police networks); pages still draw
 # zones, points and postcode districts without tiles.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/security/", account_views.account_security, name="account_security"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("orders/feeds/", include("lantern.orders.live.urls")),
     path("orders/", include("lantern.orders.urls")),
     path("resolution/", include("lantern.resolution.urls")),
     path("charts/", include("lantern.resolution.chart_urls")),

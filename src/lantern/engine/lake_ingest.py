@@ -28,10 +28,15 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from lantern.engine.tabular import open_table
 
 CHUNK_ROWS = 100_000
+# A file's clock may run a little ahead; a day is as far ahead as a time may be. A live feed is
+# held closer (see ``check_reads``): its reads are minutes old.
+FILE_FUTURE_US = 86_400_000_000
 OFFSET = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 
 SYNONYMS = {
@@ -77,7 +82,7 @@ def _time_checks(column: str) -> list[tuple[str, str]]:
         ),
         ("at_us IS NULL", f"'{column}|' || {text} || ' is not a date and time (YYYY-MM-DDTHH:MM:SS+HH:MM)'"),
         (
-            "at_us < 946684800000000 OR at_us > now_us + 86400000000",
+            "at_us < 946684800000000 OR at_us > now_us + future_us",
             f"'{column}|' || {text} || ' is before 2000 or in the future'",
         ),
     ]
@@ -255,16 +260,17 @@ def _cell(row: list, i: int) -> str | None:
     return value or None
 
 
-def _checked_sql(kind: Kind, now_us: int) -> str:
+def _checked_sql(kind: Kind, now_us: int, future_us: int = FILE_FUTURE_US) -> str:
+    now = f"{int(now_us)} AS now_us, {int(future_us)} AS future_us"
     if kind is READS:
         prepared = f"""SELECT *, upper(regexp_replace(coalesce(vrm, ''), '[\\s.\\-_]', '', 'g')) AS plate,
             camera_id IN (SELECT camera_id FROM cameras) AS known_camera,
             epoch_us(TRY_CAST(seen_at AS TIMESTAMPTZ)) AS at_us, TRY_CAST(confidence AS DOUBLE) AS conf,
-            {now_us} AS now_us FROM chunk"""
+            {now} FROM chunk"""
     else:
         prepared = f"""SELECT *, TRY_CAST(lat AS DOUBLE) AS latitude, TRY_CAST(lon AS DOUBLE) AS longitude,
             epoch_us(TRY_CAST(fixed_at AS TIMESTAMPTZ)) AS at_us, TRY_CAST(accuracy_m AS DOUBLE) AS acc,
-            {now_us} AS now_us FROM chunk"""
+            {now} FROM chunk"""
     return f"SELECT *, {kind.checks} AS reason FROM ({prepared})"
 
 
@@ -314,3 +320,74 @@ def _write(con: duckdb.DuckDBPyConnection, kind: Kind, lake: Path, result: Inges
             result.files.append(str(final))
         else:
             temporary.unlink()
+
+
+# ---- reads as they arrive (the live feed) ------------------------------------------------------
+
+READ_SCHEMA = pa.schema(
+    [
+        ("read_id", pa.string()),
+        ("vrm", pa.string()),
+        ("camera_id", pa.string()),
+        ("seen_at", pa.timestamp("us", tz="UTC")),
+        ("confidence", pa.float32()),
+    ]
+)
+
+
+@dataclass
+class CheckedReads:
+    valid: pa.Table  # READ_SCHEMA plus row_number (1 = the first row given)
+    rejected: list[Quarantined]
+
+
+def check_reads(
+    columns: dict[str, list[str | None]], *, known_cameras: set[str], now_us: int, future_us: int
+) -> CheckedReads:
+    """Rows given as text, checked by the very rules ``lantern import reads`` applies to a file
+    (the plate normalised, the camera known, the time with its offset, at most ``future_us`` ahead
+    of ``now_us``), typed as the lake stores them."""
+    n = len(columns["read_id"])
+    names = (*READS.required, *READS.optional)
+    table = pa.table(
+        {
+            **{name: pa.array(columns.get(name) or [None] * n, pa.string()) for name in names},
+            "row_number": pa.array(range(1, n + 1), pa.int64()),
+        }
+    )
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("cameras", pa.table({"camera_id": pa.array(sorted(known_cameras), pa.string())}))
+    con.register("chunk", table)
+    con.execute(f"CREATE TEMP TABLE checked AS {_checked_sql(READS, now_us, future_us)}")
+    rejected = [
+        Quarantined(number, *reason.split("|", 1), raw={})
+        for number, reason in con.execute(
+            "SELECT row_number, reason FROM checked WHERE reason IS NOT NULL ORDER BY row_number"
+        ).fetchall()
+    ]
+    valid = con.sql(
+        f"SELECT {READS.values}, row_number FROM checked WHERE reason IS NULL ORDER BY row_number"
+    ).to_arrow_table()
+    con.close()
+    return CheckedReads(valid.cast(READ_SCHEMA.append(pa.field("row_number", pa.int64()))), rejected)
+
+
+def write_read_partitions(reads: pa.Table, lake: str | Path, name: str) -> list[str]:
+    """``reads/date=D/<name>.parquet`` for each UTC date, in time order, with the columns
+    ``lantern import reads`` writes. Each file is written aside and renamed over its final name,
+    so writing the same reads under the same name again replaces the file: never a second copy."""
+    if not name or not all(ch.isalnum() or ch in "-_" for ch in name):
+        raise ValueError(f"lake file name {name!r}: letters, digits, - and _ only")
+    reads = reads.select(READ_SCHEMA.names).cast(READ_SCHEMA).sort_by("seen_at")
+    days = pc.strftime(reads.column("seen_at"), format="%Y-%m-%d")
+    written = []
+    for day in sorted(set(days.to_pylist())):
+        folder = Path(lake) / "reads" / f"date={day}"
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"{name}.parquet"
+        temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}.parquet.tmp"
+        pq.write_table(reads.filter(pc.equal(days, day)), temporary, compression="zstd")
+        os.replace(temporary, final)
+        written.append(str(final))
+    return written

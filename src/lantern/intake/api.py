@@ -294,3 +294,9 @@ def _own(request: HttpRequest, reference: str) -> Submission:
         return selectors.submission_for(request.partner, reference=reference)
     except Http404:
         raise HttpError(404, "No submission with that reference for your organisation.") from None
+
+
+# ANPR feeds push reads here with feed tokens (their own auth: see lantern.orders.live.api).
+from lantern.orders.live.api import router as anpr_router  # noqa: E402 (after the partner operations)
+
+api.add_router("/anpr", anpr_router)

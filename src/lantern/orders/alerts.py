@@ -88,6 +88,9 @@ def _file(
 ) -> tuple[str, BreachAlert | None]:
     """("new" | "updated" | "unchanged", the alert the evidence is filed under)."""
     with transaction.atomic():
+        # One filer per order at a time (PostgreSQL; SQLite serialises writers anyway): two live
+        # consumers filing reads of one episode must not both find no alert and raise two.
+        list(Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True))
         known = set(
             AlertEvidence.objects.filter(
                 order=order,
