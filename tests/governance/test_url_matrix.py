@@ -65,6 +65,9 @@ def _sample_ids() -> dict[str, str]:
         "safeguarding:task": _task(),
         "safeguarding:referral": _referral(),
         "retention:review": _retention_review(),
+        "profiles:problem": _problem_profile(),
+        "profiles:problem_pdf": _problem_profile(),
+        "profiles:problem_html": _problem_profile(),
         "context:quarantine": _crime_import(),
     }
 
@@ -197,6 +200,17 @@ def _crime_import():
     from lantern.context.models import CrimeImport
 
     return CrimeImport.objects.get_or_create(file_name="matrix-street.csv")[0].pk
+
+
+def _problem_profile():
+    from datetime import date
+
+    from lantern.profiles.models import ProblemProfile
+
+    return ProblemProfile.objects.get_or_create(
+        title="Matrix", area_spec="PE1", area_name="Postcode district PE1",
+        first_day=date(2026, 10, 1), last_day=date(2026, 10, 31),
+    )[0].pk  # fmt: skip
 
 
 def _import_run():
