@@ -85,9 +85,11 @@ def normalise_candidates(table: pa.Table, empty: pa.Table) -> pa.Table:
     for name in empty.column_names:
         column = table.column(name)
         wanted = empty.schema.field(name).type
-        if pa.types.is_timestamp(wanted):
-            column = column.cast(pa.timestamp("us", tz="UTC"))
-        columns.append(column.cast(wanted))
+        if column.type != wanted:  # a cast, even to the same type, costs a live batch its time
+            if pa.types.is_timestamp(wanted):
+                column = column.cast(pa.timestamp("us", tz="UTC"))
+            column = column.cast(wanted)
+        columns.append(column)
     return pa.table(dict(zip(empty.column_names, columns, strict=True)))
 
 

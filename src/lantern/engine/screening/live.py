@@ -13,14 +13,12 @@ screening: the rules carry every version's validity, not just today's.
 
 from __future__ import annotations
 
-from itertools import repeat
-
 import numpy as np
 import pyarrow as pa
 
 from lantern.engine.screening.backends import READ_COLUMNS, empty_reads, normalise_candidates
 from lantern.engine.screening.rules import RuleSet
-from lantern.engine.screening.screen import Episode, ReadScreening, episodes, screen_candidates
+from lantern.engine.screening.screen import CameraSites, Episode, ReadScreening, episodes, screen_candidates
 
 
 class LiveMatcher:
@@ -29,6 +27,7 @@ class LiveMatcher:
     def __init__(self, rules: RuleSet, cameras: pa.Table):
         self.rules = rules
         self.cameras = cameras
+        self._sites = CameraSites.of(cameras)
         watch = rules.watch_table()
         keys = np.array(watch.column("key").to_pylist(), dtype=object)
         vehicles = watch.column("watch").to_numpy()
@@ -49,23 +48,24 @@ class LiveMatcher:
         """What ``DuckDBBackend.read_candidates`` returns for these reads: each read whose plate as
         read equals a watch key, once per vehicle rule of that key, with its ``watch``."""
         plates = reads.column("vrm").to_pylist()
-        if self._slot.keys().isdisjoint(plates):  # the usual batch: no watched plate at all
+        slots = self._slot
+        if slots.keys().isdisjoint(plates):  # most batches: no watched plate at all
             return empty_reads()
-        get = self._slot.get
-        slot = np.fromiter(map(get, plates, repeat(-1)), dtype=np.int64, count=len(plates))
-        row = np.flatnonzero(slot >= 0)
-        if not len(row):
-            return empty_reads()
-        slot = slot[row]
+        hits = [(i, slots[plate]) for i, plate in enumerate(plates) if plate in slots]
+        row = np.array([h[0] for h in hits], dtype=np.int64)
+        slot = np.array([h[1] for h in hits], dtype=np.int64)
         per_row = self._count[slot]
         pair = np.repeat(np.arange(len(row)), per_row)
         offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
         watch = self._vehicles[self._first[slot[pair]] + offset]
-        taken = reads.select(list(READ_COLUMNS)).take(pa.array(row[pair], pa.int64()))
-        return normalise_candidates(taken.append_column("watch", pa.array(watch, pa.int32())), empty_reads())
+        take = pa.array(row[pair], pa.int64())
+        columns = {name: reads.column(name).take(take) for name in READ_COLUMNS}
+        return normalise_candidates(
+            pa.table({**columns, "watch": pa.array(watch, pa.int32())}), empty_reads()
+        )
 
     def screen(self, reads: pa.Table) -> ReadScreening:
-        return screen_candidates(self.rules, self.candidates(reads), self.cameras)
+        return screen_candidates(self.rules, self.candidates(reads), self._sites)
 
     def match(self, reads: pa.Table) -> pa.Table:
         """Hits (``screen.HIT_SCHEMA``) for a batch of reads with the lake's columns."""

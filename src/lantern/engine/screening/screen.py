@@ -20,6 +20,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -68,12 +69,34 @@ def screen_reads(rules: RuleSet, files: Sequence[str], cameras: pa.Table, backen
     return screen_candidates(rules, backend.read_candidates(files, rules.watch_table()), cameras)
 
 
-def screen_candidates(rules: RuleSet, candidates: pa.Table, cameras: pa.Table) -> ReadScreening:
+@dataclass(frozen=True)
+class CameraSites:
+    """Camera positions by id: made once per screen, or once per live matcher's life."""
+
+    index: dict[str, int]
+    lat: np.ndarray
+    lon: np.ndarray
+
+    @classmethod
+    def of(cls, cameras: pa.Table) -> CameraSites:
+        index: dict[str, int] = {}
+        for i, camera in enumerate(cameras.column("camera_id").to_pylist()):
+            index.setdefault(camera, i)  # the first of a repeated id, as a join on a unique id
+        return cls(
+            index,
+            cameras.column("latitude").to_numpy(zero_copy_only=False).astype(float),
+            cameras.column("longitude").to_numpy(zero_copy_only=False).astype(float),
+        )
+
+
+def screen_candidates(rules: RuleSet, candidates: pa.Table, cameras: pa.Table | CameraSites) -> ReadScreening:
     """Every step after the plate join, shared by batch screening and the live matcher so that the
     two cannot disagree. ``candidates`` are reads (``backends.empty_reads()`` columns) each with the
     vehicle rule (``watch``) whose plate or misread variant it equals."""
     if candidates.num_rows == 0:
         return ReadScreening(_empty_hits(), 0)
+    if not isinstance(cameras, CameraSites):
+        cameras = CameraSites.of(cameras)
     watch = candidates.column("watch").to_numpy()
     row, zone, at = _reads_in_time(rules, candidates, watch)
     lat, lon, unknown = _camera_points(candidates.column("camera_id"), cameras, row)
@@ -81,6 +104,8 @@ def screen_candidates(rules: RuleSet, candidates: pa.Table, cameras: pa.Table) -
     row, zone, at, lat, lon = row[known], zone[known], at[known], lat[known], lon[known]
     inside = _points_in_zones(rules, zone, lon, lat)
     row, zone, at, lat, lon = row[inside], zone[inside], at[inside], lat[inside], lon[inside]
+    if not len(row):  # the usual end for a watched car driving about: no table to build
+        return ReadScreening(_empty_hits(), candidates.num_rows, unknown)
     hits = _read_hits(rules, candidates.take(pa.array(row, pa.int64())), watch[row], zone, at, lat, lon)
     return ReadScreening(_best_per_evidence(hits), candidates.num_rows, unknown)
 
@@ -217,6 +242,7 @@ def screen_sightings(rules: RuleSet, sightings: pa.Table) -> pa.Table:
     return hits
 
 
+@cache  # Arrow tables are immutable
 def _empty_hits() -> pa.Table:
     return HIT_SCHEMA.empty_table()
 
@@ -257,27 +283,20 @@ def _in_windows(rules: RuleSet, zone: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 
 def _camera_points(
-    camera_ids: pa.ChunkedArray, cameras: pa.Table, row: np.ndarray
+    camera_ids: pa.ChunkedArray, cameras: CameraSites, row: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    ids = camera_ids.take(pa.array(row, pa.int64()))
-    position = pc.index_in(ids, value_set=cameras.column("camera_id").combine_chunks())
-    missing = pc.is_null(position).to_numpy(zero_copy_only=False)
-    pos = position.fill_null(0).to_numpy(zero_copy_only=False)
-    lat = (
-        cameras.column("latitude").to_numpy(zero_copy_only=False).astype(float)[pos]
-        if cameras.num_rows
-        else np.zeros(len(row))
-    )
-    lon = (
-        cameras.column("longitude").to_numpy(zero_copy_only=False).astype(float)[pos]
-        if cameras.num_rows
-        else np.zeros(len(row))
-    )
-    lat = np.where(missing, np.nan, lat)
-    lon = np.where(missing, np.nan, lon)
+    """(lat, lon) of each candidate's camera, NaN for a camera not known, and the unknown ones counted."""
+    ids = camera_ids.take(pa.array(row, pa.int64())).to_pylist()
+    index = cameras.index
+    pos = np.array([index.get(camera, -1) for camera in ids], dtype=np.int64)
+    missing = pos < 0
+    safe = np.where(missing, 0, pos)
+    lat = np.where(missing, np.nan, cameras.lat[safe] if len(cameras.lat) else np.nan)
+    lon = np.where(missing, np.nan, cameras.lon[safe] if len(cameras.lon) else np.nan)
     unknown: dict[str, int] = {}
-    for camera in ids.filter(pa.array(missing)).to_pylist():
-        unknown[camera] = unknown.get(camera, 0) + 1
+    for camera, absent in zip(ids, missing.tolist(), strict=True):
+        if absent:
+            unknown[camera] = unknown.get(camera, 0) + 1
     return lat, lon, unknown
 
 
