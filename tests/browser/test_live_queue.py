@@ -128,7 +128,7 @@ def test_a_pushed_breach_appears_on_the_open_live_queue_and_is_acknowledged(
     assert _push(live_server, token, "lq-read-1", seen) == {"accepted": 1, "duplicates": 0, "quarantined": []}
     assert consume_once(consumer="browser-test") == 1  # the stream's entry stored: matched, alert filed
 
-    row = page.locator("article.live-alert")
+    row = page.locator("#live-alerts > article.live-alert")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(reference)
     expect(row).to_contain_text("Live queue zone")
@@ -149,7 +149,7 @@ def test_a_pushed_breach_appears_on_the_open_live_queue_and_is_acknowledged(
     _push(live_server, token, "lq-read-2", later)  # the same car again, the same episode
     assert consume_once(consumer="browser-test") == 1
     expect(row).to_contain_text(f"2 items, the latest at {_uk(later)}")
-    expect(row).to_have_count(1)
+    expect(page.locator("article.live-alert")).to_have_count(1)  # updated in place, not a new row
     expect(row.locator(".live-map path.leaflet-interactive")).to_have_count(3)  # and both reads
     assert page.evaluate("window.beeps") == 4  # an update is not a new alert: no tone
 

@@ -1,6 +1,7 @@
-// The live alert queue (orders/live_queue.html). htmx polls the changes into a hidden holder
-// (#live-incoming); this script moves each changed alert into the list (new ones in queue order,
-// changed ones in place), drops those no longer waiting, draws each alert's map, and cues a new
+// The live alert queue (orders/live_queue.html). htmx polls the changes (#live-incoming, swapping
+// nothing); this script reads each answer in an inert template and moves each changed alert into
+// the list (new ones in queue order, changed ones in place, so no id is ever in the page twice),
+// drops those no longer waiting, draws each alert's map, and cues a new
 // alert: a banner, the row flashing, the count in the tab's title and, once the officer has turned
 // sound on (browsers play nothing before a click), a short tone made with the Web Audio API.
 (function () {
@@ -149,8 +150,8 @@
     (items[Math.min(index, items.length - 1)] || row.querySelector("h2 a")).focus();
   }
 
-  function merge(queue, incoming) {
-    var changes = incoming.querySelector(".live-changes");
+  function merge(queue, answer) {
+    var changes = answer.querySelector(".live-changes");
     if (!changes) { return false; }
     var list = document.getElementById("live-alerts");
     var open = new Set((changes.dataset.open || "").split(" ").filter(Boolean));
@@ -164,7 +165,6 @@
       if (!open.has(row.id.replace(/^alert-/, ""))) { row.remove(); } // closed, or no longer shown
     });
     queue.dataset.cursor = changes.dataset.cursor;
-    incoming.textContent = "";
     document.getElementById("live-empty").hidden = list.children.length > 0;
     refreshCues(list);
     if (arrived) { tone(); }
@@ -189,40 +189,38 @@
     document.body.addEventListener("htmx:configRequest", function (event) {
       if (event.detail.elt === incoming) { event.detail.parameters.since = queue.dataset.cursor; }
     });
-    document.body.addEventListener("htmx:beforeSwap", function (event) {
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.elt !== incoming) { return; }
       var xhr = event.detail.xhr;
-      if (event.detail.elt === incoming) {
-        // a sign-in page instead of the changes: the session ended, so show it properly
-        if (xhr.responseURL && xhr.responseURL.indexOf(incoming.getAttribute("hx-get")) === -1) {
-          event.detail.shouldSwap = false;
-          window.location.reload();
-        }
+      if (!event.detail.successful) {
+        status("Could not reach Lantern; trying again. Last tried");
         return;
       }
+      if (xhr.responseURL && xhr.responseURL.indexOf(incoming.getAttribute("hx-get")) === -1) {
+        window.location.reload(); // a sign-in page instead of the changes: the session ended
+        return;
+      }
+      var answer = document.createElement("template"); // inert: nothing in it runs or joins the page
+      answer.innerHTML = xhr.responseText;
+      if (merge(queue, answer.content)) { status("Last checked"); }
+    });
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var xhr = event.detail.xhr;
       if (xhr.status === 404 && event.detail.target.classList.contains("live-alert")) {
         event.detail.shouldSwap = false; // closed by someone else meanwhile: nothing left to acknowledge
         event.detail.target.remove();
         refreshCues(list);
       }
     });
-    // after settling: htmx has then processed the new rows (their Acknowledge buttons) in the holder
-    document.body.addEventListener("htmx:afterSettle", function (event) {
-      if (event.detail.elt === incoming) {
-        if (merge(queue, incoming)) { status("Last checked"); }
-      }
-    });
     document.body.addEventListener("htmx:load", function (event) {
       // an acknowledged row swapped in place: draw its map and update the cues
       var row = event.target;
-      if (row.classList && row.classList.contains("live-alert") && !row.closest("#live-incoming")) {
+      if (row.classList && row.classList.contains("live-alert")) {
         drawMaps(row);
         refreshCues(list);
         var note = row.querySelector(".live-note"); // the button that had focus is gone: say what happened
         if (note) { note.focus(); }
       }
-    });
-    ["htmx:sendError", "htmx:responseError"].forEach(function (name) {
-      incoming.addEventListener(name, function () { status("Could not reach Lantern; trying again. Last tried"); });
     });
   });
 })();
