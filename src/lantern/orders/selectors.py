@@ -33,8 +33,10 @@ def orders_for_person(user, person) -> list[Order]:
 
 def orders_list(user, *, status: str = "", q: str = "") -> QuerySet[Order]:
     _require(user, Capability.VIEW_ORDERS)
-    orders = Order.objects.select_related("subject", "officer_in_charge").order_by(
-        "-effective_from", "reference"
+    orders = (
+        Order.objects.select_related("subject", "officer_in_charge")
+        .exclude(subject_id__in=hidden_ids(user))
+        .order_by("-effective_from", "reference")
     )
     if status:
         orders = orders.filter(status=status)
@@ -48,6 +50,7 @@ def order_get(user, *, pk: UUID) -> Order:
     order = (
         Order.objects.select_related("subject", "officer_in_charge")
         .prefetch_related("conditions", "documents")
+        .exclude(subject_id__in=hidden_ids(user))  # an order about a restricted person does not exist
         .filter(pk=pk)
         .first()
     )
@@ -58,7 +61,12 @@ def order_get(user, *, pk: UUID) -> Order:
 
 def document_get(user, *, pk: UUID) -> OrderDocument:
     _require(user, Capability.VIEW_ORDERS)
-    document = OrderDocument.objects.select_related("order").filter(pk=pk).first()
+    document = (
+        OrderDocument.objects.select_related("order")
+        .exclude(order__subject_id__in=hidden_ids(user))
+        .filter(pk=pk)
+        .first()
+    )
     if document is None:
         raise Http404("No such document.")
     return document
@@ -75,7 +83,8 @@ def reminders(user, *, today: date) -> list[Reminder]:
     """Orders expiring within 28 days, and notification deadlines of vehicles linked but not notified."""
     if not has_capability(user, Capability.VIEW_ORDERS):
         return []
-    return reminders_due(today=today)
+    hidden = {str(pk) for pk in hidden_ids(user).values_list("object_id", flat=True)}
+    return [r for r in reminders_due(today=today) if str(r.order.subject_id) not in hidden]
 
 
 def reminders_due(*, today: date) -> list[Reminder]:
@@ -113,8 +122,10 @@ def reminders_due(*, today: date) -> list[Reminder]:
 
 def alerts_queue(user, *, status: str = "", mine: bool = False, order: str = "") -> QuerySet[BreachAlert]:
     _require(user, Capability.REVIEW_ALERTS)
-    alerts = BreachAlert.objects.select_related("order", "order__subject", "assigned_to").order_by(
-        "-first_at", "pk"
+    alerts = (
+        BreachAlert.objects.select_related("order", "order__subject", "assigned_to")
+        .exclude(order__subject_id__in=hidden_ids(user))
+        .order_by("-first_at", "pk")
     )
     if status:
         alerts = alerts.filter(status=status)
@@ -153,6 +164,7 @@ def alert_get(user, *, pk: UUID) -> BreachAlert:
             "order", "order__subject", "assigned_to", "order__officer_in_charge"
         )
         .prefetch_related("evidence")
+        .exclude(order__subject_id__in=hidden_ids(user))
         .filter(pk=pk)
         .first()
     )
