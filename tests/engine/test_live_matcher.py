@@ -128,7 +128,7 @@ def test_no_rules_or_no_watched_plate_gives_no_hits():
 WATCHED = ["AB12CDE", "S0B1ZZ", "KL70XYZ"]
 PLATES = st.one_of(
     st.sampled_from([v for p in WATCHED for v in plate_variants(p)]),
-    st.text(alphabet="ABOSZ012589 ", min_size=0, max_size=8),
+    st.text(alphabet="ABOSZ012589 ", min_size=0, max_size=10),  # longer than any plate too
     st.none(),
 )
 # Two weeks around the autumn clock change, to the second.
@@ -194,3 +194,25 @@ def test_any_reads_in_any_batches_match_as_batch_screening_does(tmp_path, backen
     pq.write_table(reads, path)
     expected = screen_reads(RULES, [str(path)], CAMERAS, backend).hits
     assert _sorted(_live(LiveMatcher(RULES, CAMERAS), reads, batch)) == _sorted(expected)
+
+
+def test_plates_longer_than_eight_characters_and_odd_text_match_exactly():
+    """A foreign plate of nine characters watched, and reads of every awkward kind beside it."""
+    rules = compile_rules([order(vehicles=[{"vrm": "ABC123456"}, {"vrm": "AB12CDE"}])])
+    reads = _reads(
+        [
+            ("r1", "ABC123456", "IN", "2026-10-24 22:00:00"),  # the long plate itself
+            ("r2", "A8C123456", "IN", "2026-10-24 22:01:00"),  # a misread of it
+            ("r3", "ABC12345", "IN", "2026-10-24 22:02:00"),  # a prefix: not it
+            ("r4", "AB12CDE\u00e9", "IN", "2026-10-24 22:03:00"),  # non-ASCII, 9 bytes
+            ("r5", None, "IN", "2026-10-24 22:04:00"),
+            ("r6", "", "IN", "2026-10-24 22:05:00"),
+            ("r7", "AB12CDE", "IN", "2026-10-24 22:06:00"),
+        ]
+    )
+    hits = LiveMatcher(rules, CAMERAS).match(reads)
+    assert sorted((h["evidence_id"], h["match"]) for h in hits.to_pylist()) == [
+        ("r1", "exact"),
+        ("r2", "possible misread"),
+        ("r7", "exact"),
+    ]

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from lantern.evidence.models import Camera
 from lantern.governance.models import AuditEntry
 from lantern.intake.services.partners import organisation_ensure, token_issue
 from lantern.orders.live.consumer import consume_once
@@ -205,3 +208,24 @@ def test_inline_mode_answers_200_with_the_same_counts(client, world, inline):
             },
         ],
     }
+
+
+def test_an_unreachable_stream_refuses_the_batch_whole_so_the_sender_sends_it_again(client, world, settings):
+    settings.LANTERN_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    response = post(client, {"reads": [read("lost-1"), read("bad", vrm="")]}, world["token"])
+    assert response.status_code == 503 and "send it again" in response.json()["detail"]
+    assert not ReceivedRead.objects.exists() and not QuarantinedRead.objects.exists()
+
+
+def _example(name: str) -> str:
+    formats = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
+    return re.search(rf"```\w+ example:{name}\n(.*?)```", formats.read_text(), re.DOTALL).group(1)
+
+
+def test_the_documented_push_gets_the_documented_answer(client, world, inline):
+    Camera.objects.get_or_create(
+        camera_id="PB-ANPR-0101", defaults={"latitude": 52.5801, "longitude": -0.2452}
+    )
+    response = post(client, None, world["token"], raw=_example("anpr-push").encode())
+    assert response.status_code == 200
+    assert response.json() == json.loads(_example("anpr-push-answer"))

@@ -81,7 +81,7 @@ class ErrorOut(Schema):
 
 @router.post(
     "/reads",
-    response={200: PushOut, 202: PushOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={200: PushOut, 202: PushOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 503: ErrorOut},
     summary="Push a batch of ANPR reads (at most 1,000 reads and 1 MB)",
     description="202: accepted onto the stream for matching; 200: matched in the request (no stream).",
 )

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import redis
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -195,7 +196,10 @@ def _pass_on(source: FeedSource, accepted, result: PushResult) -> None:
     columns += [accepted.column("seen_at").cast(pa.int64()), accepted.column("confidence")]
     reads = [list(read) for read in zip(*(c.to_pylist() for c in columns), strict=True)]
     if stream.enabled():
-        result.entry_id = stream.add(Entry(source.pk, source.name, int(time.time() * 1_000_000), reads))
+        try:
+            result.entry_id = stream.add(Entry(source.pk, source.name, int(time.time() * 1_000_000), reads))
+        except redis.RedisError as exc:  # raised inside the push's transaction: nothing is kept
+            raise PushError(503, f"the stream cannot take the batch now ({exc}); send it again") from None
         return
     # No stream: stored here, inside the push's transaction. Named by its reads, so a retry after a
     # failed commit rewrites the same lake file.
