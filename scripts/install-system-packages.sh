@@ -2,6 +2,8 @@
 # Install the Debian packages the test suite needs, if they are missing:
 #   chromium, chromium-driver  the browser tests drive /usr/bin/chromium (never a downloaded browser)
 #   poppler-utils              pdftotext/pdftoppm, to read the PDF profiles the app renders
+#   libpango-1.0-0, libpangoft2-1.0-0, fonts-dejavu-core
+#                              the text libraries and fonts WeasyPrint prints the profiles with
 #   postgresql-client          pg_dump/pg_restore, for `lantern backup` and `lantern restore` on PostgreSQL
 #   default-jre-headless       a Java runtime (Spark), only when no `java` is on PATH
 #
@@ -19,10 +21,13 @@ need() {  # need PACKAGE COMMAND: want PACKAGE unless COMMAND is on PATH and PAC
   fi
   missing+=("$pkg")
 }
+need_lib() {  # need_lib PACKAGE: a library or data package, wanted unless installed
+  dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1")
+}
 
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "system-packages: this script knows Debian/Ubuntu only (no dpkg here)." >&2
-  echo "Install by hand: Chromium and its ChromeDriver, poppler-utils, postgresql-client, a Java runtime (17+)." >&2
+  echo "Install by hand: Chromium and its ChromeDriver, poppler-utils, Pango, postgresql-client, a Java runtime (17+)." >&2
   exit 1
 fi
 
@@ -33,13 +38,16 @@ else
   need chromium chromium
   need chromium-driver chromedriver
   need poppler-utils pdftoppm
+  need_lib libpango-1.0-0
+  need_lib libpangoft2-1.0-0
+  need_lib fonts-dejavu-core
   need postgresql-client pg_dump
   # Any Java will do (Spark 4 needs 17+); only install Debian's default when there is none at all.
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system-packages: all present (${1:-chromium, chromedriver, poppler-utils, pg_dump, java})"
+  echo "system-packages: all present (${1:-chromium, chromedriver, poppler-utils, pango, fonts, pg_dump, java})"
   exit 0
 fi
 
