@@ -88,7 +88,7 @@ def district_area(code: str, outlines: dict[str, Polygon | MultiPolygon]) -> Are
     """The area of one postcode district, e.g. "PE1"; the outline comes from ``district_outlines``."""
     wanted = _clean_district(code)
     if wanted not in outlines:
-        known = ", ".join(sorted(outlines, key=_district_sort_key)[:12])
+        known = ", ".join(sorted(outlines, key=district_sort_key)[:12])
         raise AreaError(
             f"{code!r} is not a postcode district in the gazetteer"
             + (f" (it holds {known}{', ...' if len(outlines) > 12 else ''})." if known else ".")
@@ -223,7 +223,8 @@ def _postcode_area(district: str) -> str:
     return letters
 
 
-def _district_sort_key(code: str) -> tuple[str, int, str]:
+def district_sort_key(code: str) -> tuple[str, int, str]:
+    """PE1, PE2, ... PE10 in that order (not as text sorts them)."""
     letters = _postcode_area(code)
     digits = "".join(ch for ch in code[len(letters) :] if ch.isdigit())
     return letters, int(digits or 0), code

@@ -11,12 +11,20 @@ from __future__ import annotations
 import uuid
 from functools import lru_cache
 
-import shapely
 from django.db import transaction
 from django.db.models import Count, Max
 from shapely.geometry import shape
 
-from lantern.engine.areas import Area, AreaError, district_area, district_outlines, everywhere, polygon_area
+from lantern.engine.areas import (
+    Area,
+    AreaError,
+    district_area,
+    district_outlines,
+    district_sort_key,
+    everywhere,
+    polygon_area,
+)
+from lantern.engine.screening.conditions import json_geometry
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.intel.models import Postcode
@@ -29,15 +37,12 @@ __all__ = ["AreaError", "area_save", "district_outlines_rebuild", "outline_shape
 def district_outlines_rebuild() -> int:
     """Recompute every district outline from the postcode gazetteer; returns how many."""
     rows = list(Postcode.objects.values_list("postcode", "latitude", "longitude").iterator(20_000))
-    counts: dict[str, int] = {}
-    for pc, _, _ in rows:
-        district = pc.split(" ")[0]
-        counts[district] = counts.get(district, 0) + 1
+    counts = dict(Postcode.objects.order_by().values_list("district").annotate(n=Count("postcode")))
     outlines = district_outlines([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
     with transaction.atomic():
         DistrictOutline.objects.all().delete()
         DistrictOutline.objects.bulk_create(
-            DistrictOutline(code=code, geojson=_geojson(g), postcodes=counts.get(code, 0))
+            DistrictOutline(code=code, geojson=json_geometry(g), postcodes=counts.get(code, 0))
             for code, g in outlines.items()
         )
     _outline_cache.cache_clear()
@@ -74,7 +79,7 @@ def resolve_area(spec: str) -> Area:
 
 def area_choices() -> list[tuple[str, str]]:
     """(value, label) for an area picker: the whole area, districts, then saved areas."""
-    districts = sorted(outline_shapes(), key=_district_key)
+    districts = sorted(outline_shapes(), key=district_sort_key)
     return (
         [("all", "Whole force area")]
         + [(code, f"Postcode district {code}") for code in districts]
@@ -83,13 +88,6 @@ def area_choices() -> list[tuple[str, str]]:
             for a in SavedArea.objects.only("id", "name", "kind")
         ]
     )
-
-
-def _district_key(code: str) -> tuple:
-    letters = "".join(ch for ch in code if ch.isalpha())[:2]
-    rest = code[len(letters) :]
-    digits = "".join(ch for ch in rest if ch.isdigit())
-    return letters, int(digits or 0), rest
 
 
 def area_save(*, name: str, kind: str, geojson: object, user, source_name: str = "") -> SavedArea:
@@ -111,9 +109,3 @@ def area_save(*, name: str, kind: str, geojson: object, user, source_name: str =
             summary=f"area {saved.name} ({saved.get_kind_display()})",
         )
     return saved
-
-
-def _geojson(geometry) -> dict:
-    import json
-
-    return json.loads(shapely.to_geojson(geometry))

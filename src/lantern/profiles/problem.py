@@ -29,9 +29,9 @@ from lantern.governance.roles import Capability, has_capability
 from lantern.intel.models import EventLink, IntelligenceReport, Visit
 from lantern.orders.models import ConditionKind, Order, OrderCondition
 from lantern.picture.snapshot import picture_inputs
-from lantern.resolution.models import Membership
 from lantern.risk.models import PersonRisk, PremisesRisk, RiskRun, SubjectRisk
 from lantern.risk.services import active_model
+from lantern.risk.snapshot import Keys
 from lantern.safeguarding.models import Referral
 
 TOP = 10  # subjects and premises listed in a profile
@@ -81,15 +81,15 @@ def build_problem_profile(
         picture=picture,
         run=RiskRun.objects.filter(status=RiskRun.Status.DONE).first() if may(Capability.VIEW_RISK) else None,
     )
-    keys = _ClusterKeys()
-    linked = _linked_keys(event_ids, keys)
+    keys = Keys()
+    linked = _linked_keys(event_ids, keys, period)
     if data.run is not None:
         data.subjects = _subjects(linked["subject"], hidden)
         data.premises = _premises(area, hidden)
         data.at_risk = _at_risk(linked["at_risk"], period, hidden)
     if may(Capability.VIEW_ORDERS):
         data.orders, data.zones = _orders(area, period, linked["subject"], keys, hidden)
-    data.sources, data.handling = _sources(event_ids)
+    data.sources, data.handling = _sources(event_ids, period)
     data.findings = findings(data)
     data.gaps = gaps(data, event_ids)
     return data
@@ -99,24 +99,15 @@ def _may(user):
     return lambda capability: user is None or has_capability(user, capability)
 
 
-class _ClusterKeys:
-    """Entity id -> the key the risk run scored it under (its cluster id, or its own id)."""
-
-    def __init__(self) -> None:
-        self._cluster = {str(e): str(c) for e, c in Membership.objects.values_list("entity_id", "cluster_id")}
-
-    def __call__(self, entity_id) -> str:
-        text = str(entity_id)
-        return self._cluster.get(text, text)
-
-
-def _linked_keys(event_ids: list[str], keys: _ClusterKeys) -> dict[str, Counter]:
+def _linked_keys(event_ids: list[str], keys: Keys, period: Period) -> dict[str, Counter]:
     """How many of the area's events each person is linked to, as subject and as person at risk."""
     wanted = set(event_ids)
     out = {"subject": Counter(), "at_risk": Counter()}
-    links = EventLink.objects.filter(role__in=SUBJECT_ROLES + AT_RISK_ROLES).values_list(
-        "event_id", "entity_id", "role"
-    )
+    links = EventLink.objects.filter(
+        role__in=SUBJECT_ROLES + AT_RISK_ROLES,
+        event__occurred_from__gte=period.start,
+        event__occurred_from__lt=period.end,
+    ).values_list("event_id", "entity_id", "role")
     for event_id, entity_id, role in links.iterator(20_000):
         if str(event_id) in wanted:
             out["subject" if role in SUBJECT_ROLES else "at_risk"][keys(entity_id)] += 1
@@ -199,7 +190,7 @@ def _at_risk(in_area: Counter, period: Period, hidden: set) -> dict:
     }
 
 
-def _orders(area: Area, period: Period, subjects_here: Counter, keys: _ClusterKeys, hidden: set):
+def _orders(area: Area, period: Period, subjects_here: Counter, keys: Keys, hidden: set):
     """Orders in force at any time in the period whose subject is active here or whose zone
     touches the area; their zones for the map."""
     in_force = (
@@ -245,16 +236,22 @@ def _touches(area: Area, geojson: dict) -> bool:
         return False
 
 
-def _sources(event_ids: list[str]) -> tuple[list[tuple[str, int]], str]:
+def _sources(event_ids: list[str], period: Period) -> tuple[list[tuple[str, int]], str]:
     """Which sources the events came from, and the strictest handling code among the reports."""
     from lantern.intel.models import Event
 
     sources: Counter = Counter()
     ids = set(event_ids)
-    for pk, name in Event.objects.values_list("pk", "source__name").iterator(20_000):
+    in_period = Event.objects.filter(occurred_from__gte=period.start, occurred_from__lt=period.end)
+    for pk, name in in_period.values_list("pk", "source__name").iterator(20_000):
         if str(pk) in ids:
             sources[name] += 1
-    conditions = IntelligenceReport.objects.filter(handling_code="C", shared_with_police=True)
+    conditions = IntelligenceReport.objects.filter(
+        handling_code="C",
+        shared_with_police=True,
+        occurred_from__gte=period.start,
+        occurred_from__lt=period.end,
+    )
     handling = "C" if any(str(pk) in ids for pk in conditions.values_list("pk", flat=True)) else "P"
     return sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])), handling
 
@@ -335,7 +332,10 @@ def gaps(data: ProblemProfileData, event_ids: list[str]) -> list[str]:
             "have no place recorded, so no area profile can count them: add a location at triage."
         )
     awaiting = IntelligenceReport.objects.filter(
-        status=IntelligenceReport.Status.NEW, shared_with_police=True
+        status=IntelligenceReport.Status.NEW,
+        shared_with_police=True,
+        occurred_from__gte=data.period.start,
+        occurred_from__lt=data.period.end,
     ).values_list("pk", flat=True)
     here = set(event_ids)
     waiting_here = sum(1 for pk in awaiting.iterator(20_000) if str(pk) in here)
