@@ -68,17 +68,19 @@ def test_orders_and_alerts_about_a_restricted_subject_do_not_exist_for_outsiders
     demo_world, make_user, client
 ):
     from lantern.orders.models import BreachAlert, Order
+    from tests.governance.test_url_matrix import _breach_alert
 
-    order = Order.objects.select_related("subject").first()
+    alert = BreachAlert.objects.get(pk=_breach_alert())
+    order = Order.objects.select_related("subject").get(pk=alert.order_id)
     supervisor = make_user("supervisor", "sup-orders")
     restrict(record=order.subject, kind="person", reason="Covert operation", actor=supervisor)
     sign_in(client, make_user("supervisor", "sup-orders-outsider"))
     assert order.reference not in client.get("/orders/").content.decode()
     assert client.get(f"/orders/{order.pk}/").status_code == 404
     assert order.reference not in client.get("/orders/", {"format": "csv"}).content.decode()
-    alert = BreachAlert.objects.filter(order=order).first()
-    if alert is not None:
-        assert client.get(f"/orders/alerts/{alert.pk}/").status_code == 404
-    assert order.reference not in client.get("/orders/alerts/").content.decode()
+    assert client.get(f"/orders/alerts/{alert.pk}/").status_code == 404
+    assert order.reference not in client.get("/orders/alerts/", {"format": "csv"}).content.decode()
     sign_in(client, supervisor)
     assert client.get(f"/orders/{order.pk}/").status_code == 200
+    assert client.get(f"/orders/alerts/{alert.pk}/").status_code == 200
+    assert order.reference in client.get("/orders/alerts/", {"format": "csv"}).content.decode()
