@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "lantern.governance",
     "lantern.intel",
     "lantern.intake",
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
     "lantern.context",
     "lantern.picture",
     "lantern.profiles",
+    "lantern.jobs",
     "lantern.demo",
     "lantern.web",
 ]
@@ -197,6 +200,15 @@ LANTERN_IMPORT_THROTTLE_MS = env_int("LANTERN_IMPORT_THROTTLE_MS", 0)
 LANTERN_MAX_UPLOAD_BYTES = env_int("LANTERN_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1)
 # Run web-started imports in the request instead of a background thread (tests set it).
 LANTERN_IMPORT_INLINE = env_bool("LANTERN_IMPORT_INLINE", False)
+# Long jobs (import, screen, resolve, risk, profile) started from the web: queued in the database
+# (django-tasks with its database backend) for `lantern worker`. Inline runs them in the request
+# (tests set it; an open transaction does too). A running job beats every few seconds; one whose
+# beat is older than the stale time lost its worker and is queued again (at most MAX_ATTEMPTS).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+LANTERN_JOBS_INLINE = env_bool("LANTERN_JOBS_INLINE", False)
+LANTERN_JOB_HEARTBEAT_S = env_int("LANTERN_JOB_HEARTBEAT_S", 5, minimum=1)
+LANTERN_JOB_STALE_S = env_int("LANTERN_JOB_STALE_S", 60, minimum=2)
+LANTERN_JOB_MAX_ATTEMPTS = env_int("LANTERN_JOB_MAX_ATTEMPTS", 3, minimum=1)
 # The partner organisation that receives safety reports made directly on the public form.
 LANTERN_SAFETY_SCHEME = env_str("LANTERN_SAFETY_SCHEME", "safety-scheme")
 
