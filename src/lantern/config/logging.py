@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 # "-" outside a request (management commands, the worker, start-up lines).
@@ -40,6 +41,9 @@ class LanternJsonFormatter(JsonFormatter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("datefmt", "%Y-%m-%dT%H:%M:%SZ")
+        # Django's request logger attaches the request, whose text holds the query string (a
+        # search for a person's name): never written out.
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
         super().__init__(JSON_FIELDS, *args, **kwargs)
 
 
@@ -64,12 +68,15 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
             "json": {"()": LanternJsonFormatter},
         },
         "handlers": {"console": handler},
+        # One handler, on the root: every logger's lines propagate to it in one format (and a
+        # test's log capture still sees them). Others' chatter stays at warnings.
         "root": {"handlers": ["console"], "level": "WARNING"},
         "loggers": {
-            "lantern": {"handlers": ["console"], "level": level, "propagate": False},
-            # Django's own request errors (500s with their traceback) in the same format.
-            "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-            "django.server": {"level": "WARNING"},
+            "lantern": {"level": level},
+            # Django's request errors (500s with their traceback); its default handlers go.
+            "django": {"level": "INFO"},
+            # The job queue's lines (a job started, finished, failed) in the worker's log.
+            "django_tasks": {"level": "INFO"},
         },
     }
 

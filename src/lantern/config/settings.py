@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from lantern.config.env import ConfigError, env_bool, env_int, env_list, env_path, env_str
+from lantern.config.logging import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lantern.web.middleware.RequestLogMiddleware",  # first: its duration and id cover the rest
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "lantern.web.middleware.RejectNulMiddleware",
@@ -170,6 +172,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if env_bool("LANTERN_BEHIND_PROXY", False):  # the proxy terminates TLS and says so
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Probes (a load balancer, monitoring on the box) may ask gunicorn directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # shown to people; stored in UTC
@@ -185,6 +189,10 @@ STORAGES = {
 }
 # Serve static files straight from the apps (no collectstatic step for the embedded demo).
 WHITENOISE_USE_FINDERS = True
+if PRODUCTION:
+    # collectstatic writes content-named copies (app.3f2a1c9e8b7d.js) that nginx serves with a
+    # one-year cache: a new release's files get new names, so no browser keeps an old one.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -264,10 +272,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"lantern": {"handlers": ["console"], "level": env_str("LANTERN_LOG_LEVEL", "INFO")}},
-}
+# Logs go to stderr: JSON lines in production (a log shipper reads them), plain text for the
+# embedded set-up. Each line written during a request carries its id (lantern.config.logging).
+LOGGING = logging_config(
+    env_str("LANTERN_LOG_FORMAT", "json" if PRODUCTION else "plain"), env_str("LANTERN_LOG_LEVEL", "INFO")
+)

@@ -1,4 +1,6 @@
-"""NUL characters never reach a view: PostgreSQL can neither store nor compare one (a query holding
+"""Lantern's request middleware: request ids and one log line per request; NUL characters.
+
+NUL characters never reach a view: PostgreSQL can neither store nor compare one (a query holding
 it fails), and no address, filter or search term means one.
 
 An address (path) with a NUL names no page: "not found". In a query string the NUL is dropped
@@ -8,9 +10,15 @@ the services.
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
+
+from lantern.config.logging import request_id_var
 
 
 class RejectNulMiddleware:
@@ -31,3 +39,60 @@ class RejectNulMiddleware:
 
 def _has_nul(params: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+# A request id a client or nginx sends is kept only when it looks like one: it goes into logs
+# and a response header, so it must not carry line breaks, markup or a person's name.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+request_log = logging.getLogger("lantern.request")
+
+
+class RequestLogMiddleware:
+    """One log line per request (id, method, path, status, duration, user id), and the id echoed
+    in the ``X-Request-ID`` response header so a person reporting a problem can quote it.
+
+    The path is logged without its query string, and the user by id, never by name: a search
+    query or a user name can identify a victim. Placed first, so its duration covers the rest.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = _request_id(request.headers.get("X-Request-ID", ""))
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            _log_request(request, response.status_code, started)
+            return response
+        finally:
+            request_id_var.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        # Django logs the traceback ("django.request") with this request's id; this line says
+        # which request it was in the same shape as every other request line.
+        request_log.error(
+            "request failed: %s",
+            type(exception).__name__,
+            extra={"method": request.method, "path": request.path},
+        )
+
+
+def _request_id(sent: str) -> str:
+    return sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+
+
+def _log_request(request: HttpRequest, status: int, started: float) -> None:
+    user = getattr(request, "user", None)
+    request_log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+        },
+    )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("about/", views.about, name="about"),
     path("healthz", views.health, name="health"),
+    path("readyz", views.ready, name="ready"),
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from lantern.governance.access import public, signed_in
@@ -8,6 +8,7 @@ from lantern.governance.roles import Capability, has_capability
 from lantern.intel import selectors
 from lantern.picture.dashboard import dashboard_picture, queues
 from lantern.picture.filters import picture_filter
+from lantern.web import readiness
 
 
 @signed_in
@@ -43,4 +44,23 @@ def about(request: HttpRequest) -> HttpResponse:
 
 @public
 def health(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """Liveness: the process answers. Touches nothing else, so a database outage does not get
+    every web process restarted (that is what /readyz is for)."""
+    return JsonResponse({"status": "ok"}, headers=_NO_STORE)
+
+
+@public
+def ready(request: HttpRequest) -> HttpResponse:
+    """Readiness: 200 when the database, its schema, the folders and Redis (if used) are fine,
+    else 503 naming what is wrong."""
+    checks = readiness.readiness()
+    ok = readiness.is_ready(checks)
+    body = {
+        "status": "ready" if ok else "not ready",
+        "checks": checks,
+        "worker_last_seen": readiness.worker_last_seen() if checks["database"] == readiness.OK else None,
+    }
+    return JsonResponse(body, status=200 if ok else 503, headers=_NO_STORE)
+
+
+_NO_STORE = {"Cache-Control": "no-store"}
