@@ -22,7 +22,7 @@ def test_analyst_imports_a_file_and_sees_the_quarantine(
 ):
     # The test database is SQLite in shared-cache memory, where a background writer locks whole
     # tables against the page's reads; a real (file, WAL) database has no such limit.
-    settings.LANTERN_IMPORT_INLINE = True
+    settings.LANTERN_JOBS_INLINE = True
     analyst = make_user("analyst", "analyst-import")
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Username").fill(analyst.username)

@@ -206,8 +206,6 @@ LANTERN_IMPORT_CHUNK_ROWS = env_int("LANTERN_IMPORT_CHUNK_ROWS", 10_000, minimum
 LANTERN_IMPORT_THROTTLE_MS = env_int("LANTERN_IMPORT_THROTTLE_MS", 0)
 # The largest file the Imports page accepts (bigger files: `lantern import` on the server).
 LANTERN_MAX_UPLOAD_BYTES = env_int("LANTERN_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1)
-# Run web-started imports in the request instead of a background thread (tests set it).
-LANTERN_IMPORT_INLINE = env_bool("LANTERN_IMPORT_INLINE", False)
 # Long jobs (import, screen, resolve, risk, profile) started from the web: queued in the database
 # (django-tasks with its database backend) for `lantern worker`. Inline runs them in the request
 # (tests set it; an open transaction does too). A running job beats every few seconds; one whose

@@ -23,6 +23,7 @@ urlpatterns = [
     path("context/", include("lantern.context.urls")),
     path("picture/", include("lantern.picture.urls")),
     path("profiles/", include("lantern.profiles.urls")),
+    path("jobs/", include("lantern.jobs.urls")),
     path("", include("lantern.intake.urls")),
     path("", include("lantern.intel.urls")),
     path("", include("lantern.web.urls")),

@@ -39,6 +39,7 @@ class Capability(StrEnum):
     REVIEW_RETENTION = "review_retention"  # the retention review queue: retain with a reason, or dispose
     RESTRICT = "restrict"  # put a record on an access list (need-to-know), or lift it
     PROFILE = "profile"  # build, edit and export problem profiles (the analyst's product)
+    RUN_JOBS = "run_jobs"  # the jobs page: start long jobs (a risk run among them), follow and cancel them
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -56,6 +57,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_RISK,
             Capability.SAFEGUARD,
             Capability.PROFILE,
+            Capability.RUN_JOBS,
         }
     ),
     Role.OFFICER: frozenset(
@@ -87,6 +89,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REVIEW_RETENTION,
             Capability.RESTRICT,
             Capability.PROFILE,
+            Capability.RUN_JOBS,
         }
     ),
     # Partners never see the police store: only their organisation's submissions and the alerts.

@@ -1,43 +1,16 @@
-"""How an import started from the web runs: in a background thread of the web process.
+"""An import started from the web is a job: queued for `lantern worker`, followed on its pages.
 
-This is the embedded default's answer, enough for one analyst's files; issue 9 replaces it with a
-real job queue (a crash of the web process leaves the run "running", and `lantern import` on the
-same file resumes it). Inside an open transaction (tests) or with LANTERN_IMPORT_INLINE set, the run
-happens in the request itself, because another thread's connection cannot see uncommitted rows.
+A dead worker's import is taken back by another worker and resumes at its last committed chunk
+(`lantern import` on the same file resumes it too).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-
-from django.conf import settings
-from django.db import connection
-
-from lantern.intake.bulk.runner import ImportFailed, run_execute
 from lantern.intake.models import ImportRun
-
-log = logging.getLogger(__name__)
-
-
-def import_start(run: ImportRun) -> None:
-    if settings.LANTERN_IMPORT_INLINE or connection.in_atomic_block:
-        _run(run.pk, close=False)
-        return
-    threading.Thread(target=_run, args=(run.pk,), name=f"import-{run.pk}", daemon=True).start()
+from lantern.jobs.models import Job
+from lantern.jobs.services import job_start
 
 
-def _run(pk, *, close: bool = True) -> None:
-    run = ImportRun.objects.get(pk=pk)
-    try:
-        run_execute(run, parallel=False)  # never fork from a web server
-    except ImportFailed:
-        pass  # the run records its own error
-    except Exception as exc:  # recorded on the run for the analyst to see, and logged
-        log.exception("import %s failed", pk)
-        ImportRun.objects.filter(pk=pk).update(
-            status=ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
-        )
-    finally:
-        if close:
-            connection.close()
+def import_start(run: ImportRun, *, via: str = "") -> Job:
+    params = {"run": str(run.pk), "file": run.file_name}
+    return job_start("import", params, user=run.started_by, via=via or "imports page")

@@ -28,6 +28,7 @@ from lantern.intake.bulk.runner import ImportFailed, ImportRequest, imports_dir,
 from lantern.intake.exports import IMPORT_HEADERS, import_rows, import_runs
 from lantern.intake.models import ColumnMapping, ImportKind, ImportRun
 from lantern.intake.quarantine import quarantine_csv
+from lantern.jobs.models import Job
 from lantern.web.exports import export_format, table_response
 
 SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".parquet"}
@@ -198,7 +199,7 @@ def _start(request: HttpRequest, upload: dict, kind: str, mapping: dict, save_as
         return render(request, "intake/bulk_failed.html", {"message": str(exc)}, status=400)
     request.session.pop("upload", None)
     Path(upload["path"]).unlink(missing_ok=True)  # run_prepare kept its own copy, named by its SHA-256
-    jobs.import_start(run)
+    jobs.import_start(run, via=request.path)
     return redirect("intake:import_detail", pk=run.pk)
 
 
@@ -211,7 +212,12 @@ def import_detail(request: HttpRequest, pk) -> HttpResponse:
         raise Http404("No such import.")
     quarantine = Paginator(run.quarantine.all(), 50).get_page(request.GET.get("page"))
     record_view(request, object_type="import", object_id=str(run.pk), summary=run.file_name)
-    context = {"run": run, "quarantine": quarantine, "running": run.status in ("pending", "running")}
+    context = {
+        "run": run,
+        "quarantine": quarantine,
+        "running": run.status in ("pending", "running"),
+        "job": Job.objects.filter(kind="import", params__run=str(run.pk)).first(),
+    }
     template = "intake/bulk_progress.html" if request.htmx else "intake/bulk_detail.html"
     return render(request, template, context)
 

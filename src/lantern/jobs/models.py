@@ -63,3 +63,14 @@ class Job(models.Model):
         if not self.total:
             return None
         return max(0, min(100, round(100 * self.done / self.total)))
+
+
+class WorkerBeat(models.Model):
+    """A `lantern worker` process says it is alive every few seconds (readiness, the jobs page)."""
+
+    name = models.CharField(max_length=100, unique=True)  # host:pid
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

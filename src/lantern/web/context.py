@@ -23,6 +23,7 @@ def lantern(request) -> dict:
         "can_subject_access": bool(user) and has_capability(user, Capability.SUBJECT_ACCESS),
         "can_restrict": bool(user) and has_capability(user, Capability.RESTRICT),
         "can_profile": bool(user) and has_capability(user, Capability.PROFILE),
+        "can_run_jobs": bool(user) and has_capability(user, Capability.RUN_JOBS),
         "tile_url": settings.LANTERN_TILE_URL,
         "tile_attribution": settings.LANTERN_TILE_ATTRIBUTION,
         "postcode_attribution": POSTCODE_ATTRIBUTION,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,8 +74,17 @@ class Command(BaseCommand):
             self.stderr.write(f"  problem: {problem}")
         self._users()
         if not options["no_serve"]:
-            self.stdout.write(f"Serving at http://{options['addr']}/ (Ctrl+C to stop).")
-            call_command("runserver", options["addr"], use_reloader=False)
+            self._serve(options["addr"])
+
+    def _serve(self, addr: str) -> None:
+        """The development server, with a `lantern worker` beside it for jobs started from the pages."""
+        worker = subprocess.Popen([sys.executable, "-m", "lantern.cli", "worker"])
+        self.stdout.write(f"Serving at http://{addr}/ with a background worker (Ctrl+C to stop).")
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     def _gazetteer(self) -> None:
         path = default_gazetteer_path()
