@@ -84,8 +84,9 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
 class GunicornJsonLogger(GunicornLogger):
     """Gunicorn's access and error logs as JSON lines.
 
-    The access line holds the path without its query string (a query can hold a person's name)
-    and no referrer (the same reason); the request id is the one Django echoed in the response.
+    The access line holds the path without its query string (a query can hold a person's name),
+    no referrer (the same reason) and no client address (an anonymous reporter stays anonymous);
+    the request id is the one Django echoed in the response.
     """
 
     def setup(self, cfg: Any) -> None:
@@ -107,7 +108,6 @@ class GunicornJsonLogger(GunicornLogger):
             "status": int(status),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
             "bytes": getattr(resp, "sent", None),
-            "remote_addr": environ.get("HTTP_X_REAL_IP") or environ.get("REMOTE_ADDR"),
         }
         try:
             self.access_log.info("access", extra=fields)

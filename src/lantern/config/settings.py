@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lantern.web.middleware.RequestLogMiddleware",  # first: its duration and id cover the rest
+    "lantern.web.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "lantern.web.middleware.RejectNulMiddleware",
@@ -174,6 +175,8 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Probes (a load balancer, monitoring on the box) may ask gunicorn directly over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The reverse proxies (nginx on this machine: 127.0.0.1,::1) whose X-Real-IP names the client.
+LANTERN_TRUSTED_PROXIES = env_list("LANTERN_TRUSTED_PROXIES", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # shown to people; stored in UTC

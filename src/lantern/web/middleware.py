@@ -10,12 +10,14 @@ the services.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
 
 from lantern.config.logging import request_id_var
@@ -96,3 +98,28 @@ def _log_request(request: HttpRequest, status: int, started: float) -> None:
             "user_id": user.pk if user is not None and user.is_authenticated else None,
         },
     )
+
+
+class ClientAddressMiddleware:
+    """Behind nginx every request arrives from 127.0.0.1; the client's own address, which rate
+    limits and sign-in lockouts count by, is in nginx's ``X-Real-IP``. It is believed only from
+    the proxies in ``LANTERN_TRUSTED_PROXIES`` (anyone else could send it). Nothing logs it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.trusted = frozenset(settings.LANTERN_TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        real = request.headers.get("X-Real-IP", "").strip()
+        if real and request.META.get("REMOTE_ADDR") in self.trusted and _is_address(real):
+            request.META["REMOTE_ADDR"] = real
+        return self.get_response(request)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
