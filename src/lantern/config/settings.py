@@ -278,3 +278,15 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = logging_config(
     env_str("LANTERN_LOG_FORMAT", "json" if PRODUCTION else "plain"), env_str("LANTERN_LOG_LEVEL", "INFO")
 )
+
+# Spark (`--engine spark`; docs/spark.md): LANTERN_SPARK_MASTER (default local[2]; spark-submit's
+# --master wins when spark-submit started Lantern), LANTERN_SPARK_CONF (spark.key=value pairs
+# separated by commas), LANTERN_SPARK_LAKE_URI (the lake's synced copy on object storage, read by
+# Spark) and LANTERN_SPARK_CHECKPOINT_DIR (Splink's checkpoints on a cluster). Checked here, so a
+# malformed value stops Lantern at start rather than in the middle of a run.
+from lantern.engine.spark import SparkConfig  # noqa: E402 (no Django, no pyspark: cheap)
+
+try:
+    LANTERN_SPARK = SparkConfig.from_environ()
+except ValueError as exc:
+    raise ConfigError(str(exc)) from None

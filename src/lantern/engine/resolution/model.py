@@ -166,17 +166,29 @@ def database(engine: str = "duckdb"):
         }
         return DuckDBAPI(connection=duckdb.connect(config=config))
     if engine == "spark":
-        import tempfile
-
-        from splink.backends.spark import SparkAPI
-
-        from lantern.engine.screening.backends import spark_session
-
-        spark = spark_session()
-        # Splink breaks long query plans by checkpointing, which needs a folder to write to.
-        spark.sparkContext.setCheckpointDir(os.path.join(tempfile.gettempdir(), "lantern-spark-checkpoints"))
-        return SparkAPI(spark_session=spark)
+        return _spark_database()
     raise ResolutionError(f"engine {engine!r}: choose duckdb or spark.")
+
+
+def _spark_database():
+    """Splink on the process's Spark session (local, a configured master, or spark-submit's)."""
+    from splink.backends.spark import SparkAPI
+
+    from lantern.engine.spark import SparkConfig, checkpoint_dir, has_similarity_jar, spark_session
+
+    config = SparkConfig.from_environ()
+    spark = spark_session(config)
+    if not has_similarity_jar(spark):  # Splink would only warn, then fail on its first comparison
+        raise ResolutionError(
+            "Splink's similarity functions are not on Spark's class path: give spark-submit "
+            '--jars "$(python -m lantern.spark_submit --jar)" (docs/spark.md).'
+        )
+    try:
+        # Splink breaks long query plans by checkpointing, which needs a folder every executor reaches.
+        spark.sparkContext.setCheckpointDir(checkpoint_dir(config, spark))
+    except ValueError as exc:
+        raise ResolutionError(str(exc)) from None
+    return SparkAPI(spark_session=spark)
 
 
 def _register(db, records: pa.Table, name: str):

@@ -9,15 +9,20 @@ cannot disagree. The SQL is written once in DuckDB's dialect and transpiled for 
 
 from __future__ import annotations
 
+import logging
 import os
-import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlglot
+
+from lantern.engine.spark import SparkConfig, lake_file_uri, spark_session
+
+log = logging.getLogger(__name__)
 
 READ_CANDIDATES = """
 SELECT CAST(r.read_id AS VARCHAR) AS read_id, r.vrm AS vrm, CAST(r.camera_id AS VARCHAR) AS camera_id,
@@ -132,12 +137,17 @@ def _parquet(files: Sequence[str]) -> str:
 
 
 class SparkBackend:
-    """Spark in local mode by default; ``master`` may name a cluster (see docs/deployment.md)."""
+    """Spark in local mode by default; a cluster's master, conf and the lake's object-storage URI come
+    from ``config`` (the ``LANTERN_SPARK_*`` environment when None; see docs/spark.md)."""
 
     name = "spark"
 
-    def __init__(self, master: str = "local[2]", session=None):
-        self.spark = session or spark_session(master)
+    def __init__(self, master: str | None = None, session=None, config: SparkConfig | None = None):
+        config = config or SparkConfig.from_environ()
+        if master:
+            config = replace(config, master=master)
+        self.lake_uri = config.lake_uri
+        self.spark = session or spark_session(config)
 
     def read_candidates(self, files: Sequence[str], watch: pa.Table) -> pa.Table:
         if not files or watch.num_rows == 0:
@@ -154,28 +164,28 @@ class SparkBackend:
         return self._run(FIX_CANDIDATES, empty_fixes())
 
     def _files_view(self, name: str, files: Sequence[str], columns: Sequence[str]) -> None:
-        """Files grouped by schema and unioned by name, so an integer read_id file joins a text one."""
+        """Files grouped by schema and unioned by name, so an integer read_id file joins a text one.
+        The schema is read from Lantern's own copy of the lake; Spark reads the files at the lake URI."""
         groups: dict[str, list[str]] = {}
         for path in files:
-            groups.setdefault(str(pq.read_schema(path)), []).append(str(path))
-        frames = []
-        for paths in groups.values():
-            frame = self.spark.read.parquet(*paths)
-            present = set(frame.columns)
-            frames.append(
-                frame.selectExpr(
-                    *[
-                        (f"CAST({c} AS STRING) AS {c}" if c in ("read_id", "camera_id") else c)
-                        if c in present
-                        else f"CAST(NULL AS DOUBLE) AS {c}"
-                        for c in columns
-                    ]
-                )
-            )
+            groups.setdefault(str(pq.read_schema(path)), []).append(lake_file_uri(path, self.lake_uri))
+        log.info("Spark reads %d %s file(s) from %s.", len(files), name, self.lake_uri or "the local lake")
+        frames = [_selected(self._read(paths), columns) for paths in groups.values()]
         union = frames[0]
         for frame in frames[1:]:
             union = union.unionByName(frame)
         union.createOrReplaceTempView(name)
+
+    def _read(self, paths: list[str]):
+        try:
+            return self.spark.read.parquet(*paths)
+        except Exception as exc:  # pyspark's AnalysisException; a missing file is the likely cause
+            if self.lake_uri and "PATH_NOT_FOUND" in str(exc):
+                raise FileNotFoundError(
+                    f"Spark cannot find lake files under {self.lake_uri} ({paths[0]} ...): "
+                    "sync the lake to object storage before screening (docs/spark.md)."
+                ) from exc
+            raise
 
     def _run(self, sql: str, empty: pa.Table) -> pa.Table:
         spark_sql = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
@@ -185,28 +195,23 @@ class SparkBackend:
         return normalise_candidates(result, empty)
 
 
-def spark_session(master: str = "local[2]"):
-    """One local session for screening and resolution; it carries Splink's string-similarity jar
-    (Jaro-Winkler and friends), which must be on the class path when the session starts."""
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
-
-    return (
-        SparkSession.builder.master(master)
-        .appName("lantern")
-        .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.local.dir", tempfile.gettempdir())
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
+def _selected(frame, columns: Sequence[str]):
+    """The columns screening needs, ids as text, a missing optional column as nulls."""
+    present = set(frame.columns)
+    return frame.selectExpr(
+        *[
+            (f"CAST({c} AS STRING) AS {c}" if c in ("read_id", "camera_id") else c)
+            if c in present
+            else f"CAST(NULL AS DOUBLE) AS {c}"
+            for c in columns
+        ]
     )
 
 
-def make_backend(name: str) -> Backend:
+def make_backend(name: str, spark: SparkConfig | None = None) -> Backend:
+    """The named backend; ``spark`` is Django's ``settings.LANTERN_SPARK`` (the environment when None)."""
     if name == "duckdb":
         return DuckDBBackend()
     if name == "spark":
-        return SparkBackend()
+        return SparkBackend(config=spark)
     raise ValueError(f"engine {name!r}: choose duckdb or spark.")
