@@ -5,6 +5,8 @@
 #   libpango-1.0-0, libpangoft2-1.0-0, fonts-dejavu-core
 #                              the text libraries and fonts WeasyPrint prints the profiles with
 #   postgresql-client          pg_dump/pg_restore, for `lantern backup` and `lantern restore` on PostgreSQL
+#   nginx                      the reverse proxy of the production set-up (tests/deploy follows
+#                              docs/deployment.md with a real nginx)
 #   default-jre-headless       a Java runtime (Spark), only when no `java` is on PATH
 #
 #   scripts/install-system-packages.sh          (run by `make system-packages` and `make test`)
@@ -27,7 +29,7 @@ need_lib() {  # need_lib PACKAGE: a library or data package, wanted unless insta
 
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "system-packages: this script knows Debian/Ubuntu only (no dpkg here)." >&2
-  echo "Install by hand: Chromium and its ChromeDriver, poppler-utils, Pango, postgresql-client, a Java runtime (17+)." >&2
+  echo "Install by hand: Chromium and its ChromeDriver, poppler-utils, Pango, postgresql-client, nginx, a Java runtime (17+)." >&2
   exit 1
 fi
 
@@ -42,12 +44,13 @@ else
   need_lib libpangoft2-1.0-0
   need_lib fonts-dejavu-core
   need postgresql-client pg_dump
+  need_lib nginx  # /usr/sbin/nginx: not on PATH for every user, so by package only
   # Any Java will do (Spark 4 needs 17+); only install Debian's default when there is none at all.
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system-packages: all present (${1:-chromium, chromedriver, poppler-utils, pango, fonts, pg_dump, java})"
+  echo "system-packages: all present (${1:-chromium, chromedriver, poppler-utils, pango, fonts, pg_dump, nginx, java})"
   exit 0
 fi
 
@@ -79,4 +82,5 @@ fi
 for cmd in chromium chromedriver pdftoppm pg_dump java; do
   command -v "$cmd" >/dev/null 2>&1 || { echo "system-packages: '$cmd' still not on PATH" >&2; exit 1; }
 done
+[[ "${1:-}" == "node" ]] || [[ -x /usr/sbin/nginx ]] || { echo "system-packages: nginx still missing" >&2; exit 1; }
 echo "system-packages: done ($(chromium --version 2>/dev/null | head -n1))"
