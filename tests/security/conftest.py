@@ -105,7 +105,7 @@ def get_patterns():
 
 
 def fill(pattern: str, pk) -> str:
-    return "/" + pattern.replace("<uuid:pk>", str(pk))
+    return "/" + pattern.replace("<uuid:pk>", str(pk)).replace("<slug:kind>", "risk")
 
 
 def random_uuid() -> str:

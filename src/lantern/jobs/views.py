@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
@@ -57,13 +57,13 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 @requires(Capability.RUN_JOBS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def job_cancel_view(request: HttpRequest, pk) -> HttpResponse:
     return _act(request, pk, job_cancel)
 
 
 @requires(Capability.RUN_JOBS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def job_resume_view(request: HttpRequest, pk) -> HttpResponse:
     return _act(request, pk, job_resume)
 
@@ -87,7 +87,10 @@ def job_download(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk, action) -> HttpResponse:
+    """POST acts; GET (a link followed, no script) shows the job with its Cancel or Resume button."""
     job = _job(request, pk)
+    if request.method == "GET":
+        return render(request, "jobs/detail.html", {"job": job, "seconds_left": seconds_left(job)})
     try:
         action(job, user=request.user, via=request.path)
     except JobError as exc:
