@@ -14,6 +14,7 @@ Needs root (nginx, a system user), nginx (`make system-packages`) and PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -297,15 +298,17 @@ def deployment() -> Iterator[Deployment]:
         follow_the_guide(d)
         yield d
     finally:
-        d.stop_all()
-        _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        _psql(f'DROP ROLE IF EXISTS "{database}"')
-        if d.created_user:
-            subprocess.run(["userdel", names["LANTERN_USER"]], capture_output=True)
-        if os.environ.get("LANTERN_KEEP_DEPLOY"):  # for a look at the logs afterwards
-            print(f"deployment kept in {prefix}")
-        else:
-            shutil.rmtree(prefix, ignore_errors=True)
+        # Each clean-up step runs even when one before it failed.
+        with contextlib.ExitStack() as cleanup:
+            if os.environ.get("LANTERN_KEEP_DEPLOY"):  # for a look at the logs afterwards
+                print(f"deployment kept in {prefix}")
+            else:
+                cleanup.callback(shutil.rmtree, prefix, ignore_errors=True)
+            if d.created_user:
+                cleanup.callback(subprocess.run, ["userdel", names["LANTERN_USER"]], capture_output=True)
+            cleanup.callback(_psql, f'DROP ROLE IF EXISTS "{database}"')
+            cleanup.callback(_psql, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            cleanup.callback(d.stop_all)
 
 
 def follow_the_guide(d: Deployment) -> None:
@@ -476,6 +479,19 @@ def test_the_other_units_run(deployment):
     # `lantern live` needs Redis, which this set-up does not use: its command is there and starts.
     live = start_unit(deployment, "lantern-live.service", ("--help",))
     assert live.wait(timeout=120) == 0, deployment.log("lantern-live").read_text()
+
+
+def test_systemd_accepts_the_rendered_units(deployment):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    folder = Path(deployment.names["LANTERN_SYSTEMD_DIR"])
+    units = sorted(str(path) for path in folder.glob("lantern-*"))
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=120
+    )
+    ours = [line for line in (result.stdout + result.stderr).splitlines() if "lantern-" in line]
+    assert result.returncode == 0 and ours == [], result.stdout + result.stderr
 
 
 def test_the_processes_ran_as_the_service_user(deployment):

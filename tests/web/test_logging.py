@@ -159,3 +159,12 @@ def test_gunicorn_access_lines_are_json_without_query_or_referrer():
         12.0,
     )
     assert "Jane" not in stream.getvalue()
+
+
+def test_the_request_line_costs_no_query(client_for, django_assert_num_queries, json_lines):
+    """A page that never asks who is signed in (here /healthz) is logged without asking either:
+    no query after the response, and none at all while the database is down."""
+    client = client_for("analyst")
+    with django_assert_num_queries(0):
+        assert client.get("/healthz").status_code == 200
+    assert _request_lines(json_lines())[0]["user_id"] is None

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
+from django.utils.functional import SimpleLazyObject, empty
 
 from lantern.config.logging import request_id_var
 
@@ -86,8 +87,16 @@ def _request_id(sent: str) -> str:
     return sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
 
 
-def _log_request(request: HttpRequest, status: int, started: float) -> None:
+def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id when the page already looked them up: asking now would cost a
+    query after the response (and fail when the database is down)."""
     user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        user = None if user._wrapped is empty else user._wrapped
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _log_request(request: HttpRequest, status: int, started: float) -> None:
     request_log.info(
         "request",
         extra={
@@ -95,7 +104,7 @@ def _log_request(request: HttpRequest, status: int, started: float) -> None:
             "path": request.path,
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "user_id": _user_id(request),
         },
     )
 
