@@ -169,7 +169,9 @@ class SparkBackend:
         groups: dict[str, list[str]] = {}
         for path in files:
             groups.setdefault(str(pq.read_schema(path)), []).append(lake_file_uri(path, self.lake_uri))
-        log.info("Spark reads %d %s file(s) from %s.", len(files), name, self.lake_uri or "the local lake")
+        log.info(
+            "Spark reads %d lake file(s) of %s from %s.", len(files), name, self.lake_uri or "the lake folder"
+        )
         frames = [_selected(self._read(paths), columns) for paths in groups.values()]
         union = frames[0]
         for frame in frames[1:]:
