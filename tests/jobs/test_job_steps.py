@@ -11,7 +11,7 @@ from django.utils import timezone
 from lantern.governance.models import AuditEntry
 from lantern.governance.roles import Capability
 from lantern.jobs import registry
-from lantern.jobs.context import seconds_left
+from lantern.jobs.context import seconds_left, time_left_text
 from lantern.jobs.models import Job
 from lantern.jobs.registry import JobKind, JobResult
 from lantern.jobs.runner import run_job
@@ -100,10 +100,23 @@ def test_a_queued_job_cancelled_never_runs(db, counting, users):
 
 def test_time_left_is_measured_from_the_stage_speed(db):
     now = timezone.now()
-    job = Job(total=1000, done=250, rate_from=50, rate_since=now - timedelta(seconds=20))
+    job = Job(status="running", total=1000, done=250, rate_from=50, rate_since=now - timedelta(seconds=20))
     assert seconds_left(job, now) == pytest.approx(75)  # 200 rows in 20 s: 750 rows to go
-    assert seconds_left(Job(total=0, done=5, rate_since=now), now) is None
-    assert seconds_left(Job(total=10, done=10, rate_since=now - timedelta(seconds=9)), now) is None
+    job.status = Job.Status.CANCELLED
+    assert seconds_left(job, now) is None
+    assert seconds_left(Job(status="running", total=0, done=5, rate_since=now), now) is None
+    assert (
+        seconds_left(Job(status="running", total=10, done=10, rate_since=now - timedelta(seconds=20)), now)
+        is None
+    )
+    assert [time_left_text(s) for s in (None, 7.2, 43, 75, 1790, 7800)] == [
+        "",
+        "about 7 s",
+        "about 45 s",
+        "about 75 s",
+        "about 30 min",
+        "about 2 h 10 min",
+    ]
 
 
 def test_a_job_whose_worker_stopped_beating_is_queued_again_then_given_up(db, counting, settings):

@@ -120,11 +120,30 @@ class Heartbeat:
 
 
 def seconds_left(job: Job, now: datetime | None = None) -> float | None:
-    """Time left at the stage's measured speed; None until there is enough to measure."""
-    if not job.total or job.done <= job.rate_from or job.rate_since is None or job.done >= job.total:
+    """Time left at the stage's measured speed; None until there is enough to measure, or once
+    the job is no longer running."""
+    if (
+        job.status != Job.Status.RUNNING
+        or not job.total
+        or job.done <= job.rate_from
+        or job.rate_since is None
+        or job.done >= job.total
+    ):
         return None
     elapsed = ((now or timezone.now()) - job.rate_since).total_seconds()
     if elapsed < 1:
         return None
     rate = (job.done - job.rate_from) / elapsed
     return (job.total - job.done) / rate
+
+
+def time_left_text(seconds: float | None) -> str:
+    """ "about 40 s", "about 3 min", "about 2 h 10 min": rounded as a person would say it."""
+    if seconds is None:
+        return ""
+    if seconds < 90:
+        return f"about {max(1, round(seconds / 5) * 5 if seconds > 10 else round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60} min"

@@ -11,7 +11,7 @@ from lantern.governance.access import record_view, requires
 from lantern.governance.audit import audit_record
 from lantern.governance.models import AuditAction
 from lantern.governance.roles import Capability
-from lantern.jobs.context import seconds_left
+from lantern.jobs.context import seconds_left, time_left_text
 from lantern.jobs.exports import JOB_HEADERS, job_rows
 from lantern.jobs.forms import json_params
 from lantern.jobs.health import worker_alive
@@ -49,7 +49,7 @@ def job_new(request: HttpRequest, kind: str) -> HttpResponse:
 @requires(Capability.RUN_JOBS)
 def job_detail(request: HttpRequest, pk) -> HttpResponse:
     job = _job(request, pk)
-    context = {"job": job, "seconds_left": seconds_left(job), "worker_alive": worker_alive()}
+    context = {"job": job, "time_left": time_left_text(seconds_left(job)), "worker_alive": worker_alive()}
     if request.htmx:  # the progress poll: not audited, the page view was
         return render(request, "jobs/progress.html", context)
     record_view(request, object_type="job", object_id=str(job.pk), summary=job.title)
@@ -90,11 +90,12 @@ def _act(request: HttpRequest, pk, action) -> HttpResponse:
     """POST acts; GET (a link followed, no script) shows the job with its Cancel or Resume button."""
     job = _job(request, pk)
     if request.method == "GET":
-        return render(request, "jobs/detail.html", {"job": job, "seconds_left": seconds_left(job)})
+        context = {"job": job, "time_left": time_left_text(seconds_left(job)), "worker_alive": worker_alive()}
+        return render(request, "jobs/detail.html", context)
     try:
         action(job, user=request.user, via=request.path)
     except JobError as exc:
-        context = {"job": job, "seconds_left": None, "worker_alive": worker_alive(), "message": str(exc)}
+        context = {"job": job, "time_left": "", "worker_alive": worker_alive(), "message": str(exc)}
         return render(request, "jobs/detail.html", context, status=409)
     return redirect("jobs:detail", pk=job.pk)
 
