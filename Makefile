@@ -49,7 +49,7 @@ help:
 	@echo "                      DATABASE_URL=postgres://postgres@127.0.0.1:5432/DB runs on PostgreSQL"
 	@echo "make venv             .venv with the runtime and test tools (venv-base: runtime only)"
 	@echo "make assets           npm ci, then copy leaflet/htmx/cytoscape/axe-core into $(VENDOR)"
-	@echo "make system-packages  apt-get install chromium chromium-driver poppler-utils pango postgresql-client (+ a JRE)"
+	@echo "make system-packages  apt-get install chromium chromium-driver poppler-utils pango postgresql-client nginx (+ a JRE)"
 	@echo "make lint             ruff check + ruff format --check"
 	@echo "make clean            remove var/ and $(VENDOR) (keeps .venv and node_modules)"
 	@echo "make distclean        clean, and remove .venv, node_modules and caches"

@@ -202,6 +202,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 EMAIL_BACKEND = env_str("LANTERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The SMTP relay, when the backend is SMTP (a password comes from the environment like every secret).
+EMAIL_HOST = env_str("LANTERN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LANTERN_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("LANTERN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LANTERN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LANTERN_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
 
 # Bulk imports: rows per chunk (one transaction each; a resumed run restarts at a chunk boundary),
 # and a pause between chunks (milliseconds) to leave a busy database to its other users.
