@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "lantern.web.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lantern.web.dbdown.DatabaseDownMiddleware",  # the database not answering: 503, not a traceback
     "lantern.web.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +135,13 @@ TEMPLATES = [
 ]
 
 _SQLITE_URL = f"sqlite:///{VAR_DIR / 'lantern.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", "") or _SQLITE_URL, conn_max_age=60)}
+# Health checks: a kept connection is tested before a request uses it, so after PostgreSQL restarts
+# the next request reconnects instead of failing on the dead connection (docs/failure.md).
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", "") or _SQLITE_URL, conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets pages read while a job writes; the transaction mode avoids "database is locked"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,25 @@ class HoneypotMixin(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
+class SubmissionIdMixin(forms.Form):
+    """An id drawn when the form is shown and sent back with it: the same report sent twice (a
+    double click, a retry after an error, a reload) is recognised and kept once."""
+
+    submission_id = forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)
+
+    @classmethod
+    def blank(cls):
+        return cls(initial={"submission_id": str(uuid.uuid4())})
+
+    def submission_uuid(self) -> uuid.UUID:
+        """The id sent with the form; a fresh one when it is missing or not a UUID (an old page)."""
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_id") or "")
+        except ValueError:
+            self.cleaned_data["submission_id"] = str(uuid.uuid4())
+            return uuid.UUID(self.cleaned_data["submission_id"])
+
+
 def _when(date_value, time_value, *, required: bool) -> datetime | None:
     if date_value is None:
         if required:
@@ -47,7 +67,7 @@ def _items(text: str, limit: int = 10) -> tuple[str, ...]:
     return tuple(item.strip() for item in _SPLIT.split(text or "") if item.strip())[:limit]
 
 
-class PublicReportForm(HoneypotMixin):
+class PublicReportForm(SubmissionIdMixin, HoneypotMixin):
     what_happened = forms.CharField(
         label="What did you see or hear?",
         max_length=5000,
@@ -132,7 +152,7 @@ class PublicReportForm(HoneypotMixin):
         )
 
 
-class SafetyReportForm(HoneypotMixin):
+class SafetyReportForm(SubmissionIdMixin, HoneypotMixin):
     incident_type = forms.ChoiceField(
         label="What happened?", choices=list(INCIDENT_TYPES.items()), widget=forms.RadioSelect
     )

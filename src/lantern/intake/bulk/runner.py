@@ -5,12 +5,18 @@ an audit entry, so a run killed at any moment leaves the store exactly as it was
 whole chunk, and ``rows_done`` says where to go on. Running the same file (same contents, same
 kind and mapping) again resumes an unfinished run; after a finished run it is a new run in which
 every record is "already known". Ids are deterministic, so no path can create a duplicate.
+
+A full disk (``ENOSPC`` writing the kept copy, SQLite's "database or disk is full", PostgreSQL's
+disk-full error) ends the run as failed with a message that names the disk and says how to resume:
+the chunk being written is rolled back whole, so the store holds exactly the chunks counted.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from lantern.engine.bulk_rows import (
@@ -63,6 +69,15 @@ def import_file(request: ImportRequest, *, progress: Callable[[int, int], None] 
 
 def run_prepare(request: ImportRequest) -> ImportRun:
     """Keep a copy of the file, check its mapping, and find the run to resume or start a new one."""
+    try:
+        return _run_prepare(request)
+    except (OSError, DatabaseError) as exc:
+        if not disk_full(exc):
+            raise
+        raise ImportFailed(disk_full_message(exc)) from None
+
+
+def _run_prepare(request: ImportRequest) -> ImportRun:
     if request.kind not in FIELDS:
         raise ImportFailed(f"{request.kind!r} is not an import kind: use one of {', '.join(FIELDS)}.")
     digest = file_sha256(request.path)
@@ -107,6 +122,20 @@ def run_execute(
     chunk n: both cores work. Inside an open transaction (a test's, or a caller's) everything
     runs in this process, one chunk after another, through the same functions.
     """
+    reserve = _Reserve(run)
+    try:
+        reserve.take()
+    except OSError as exc:
+        raise ImportFailed(disk_full_message(exc, run) if disk_full(exc) else str(exc)) from None
+    try:
+        return _run_execute(run, reserve, progress=progress, parallel=parallel)
+    finally:
+        reserve.give_back()
+
+
+def _run_execute(
+    run: ImportRun, reserve: _Reserve, *, progress: Callable[[int, int], None] | None, parallel: bool | None
+) -> ImportRun:
     run.status = ImportRun.Status.RUNNING
     run.save(update_fields=["status"])
     chunk_rows = settings.LANTERN_IMPORT_CHUNK_ROWS
@@ -122,11 +151,48 @@ def run_execute(
                 progress(run.rows_done, run.rows_total)
             if pause:
                 time.sleep(pause)
+        _finish(run)
     except TableFormatError as exc:
         _fail(run, f"{exc} Rows before it were imported; fix the file and import it again to go on.")
         raise ImportFailed(run.error) from None
-    _finish(run)
+    except (OSError, DatabaseError) as exc:
+        if not disk_full(exc):
+            raise
+        reserve.give_back()  # the room to record the failure in
+        _fail_disk_full(run, exc)
     return run
+
+
+class _Reserve:
+    """A little room set aside on the SQLite database's disk while a run writes.
+
+    When the disk fills, SQLite cannot even record that the run failed (its write-ahead log cannot
+    grow); giving this room back first lets it. PostgreSQL keeps its own disk: nothing to set aside.
+    """
+
+    BYTES = 2 * 1024 * 1024
+
+    def __init__(self, run: ImportRun) -> None:
+        self.path: Path | None = None
+        database = Path(str(connection.settings_dict["NAME"]))
+        if connection.vendor == "sqlite" and database.is_file():  # not an in-memory test database
+            self.path = database.parent / f".lantern-import-reserve-{run.pk}"
+
+    def take(self) -> None:
+        if self.path is None or self.path.exists():
+            return
+        handle = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            os.posix_fallocate(handle, 0, self.BYTES)
+        except OSError:
+            os.close(handle)
+            self.path.unlink(missing_ok=True)
+            raise
+        os.close(handle)
+
+    def give_back(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -284,6 +350,59 @@ def _finish(run: ImportRun) -> None:
         )
 
 
+def disk_full(exc: BaseException) -> bool:
+    """The error (or the one it was raised from) says the disk is full."""
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        text = str(seen).lower()
+        if "database or disk is full" in text or "no space left on device" in text:
+            return True
+        if getattr(seen, "sqlstate", None) == "53100":  # PostgreSQL's disk_full
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def disk_full_message(exc: BaseException, run: ImportRun | None = None) -> str:
+    """What happened, on which disk, what is stored, and how to go on."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    stored = "Nothing of this file is stored yet."
+    if run is not None:
+        stored = (
+            f"Rows 1-{run.rows_done:,} of {run.rows_total:,} are stored, in whole chunks "
+            "(the chunk being written when the disk filled was rolled back)."
+        )
+    go_on = f"it resumes after row {run.rows_done:,}" if run is not None else "it starts again"
+    return (
+        f"The disk is full ({first}) on {_disk_of(exc)}. {stored} Free some space or make the disk "
+        f"bigger, then import the same file again with the same command: {go_on}."
+    )
+
+
+def _disk_of(exc: BaseException) -> str:
+    filename = getattr(exc, "filename", None)
+    if filename:
+        return f"the disk holding {Path(str(filename)).parent}"
+    if connection.vendor == "sqlite":
+        return f"the disk holding the database {connection.settings_dict['NAME']}"
+    return f"the {connection.vendor} server's disk (database {connection.settings_dict['NAME']})"
+
+
+def _fail_disk_full(run: ImportRun, exc: BaseException) -> None:
+    """Mark the run failed (its counters as committed, not as counted in memory) and stop."""
+    run.refresh_from_db(fields=["rows_done", "filed", "known", "quarantined"])
+    message = disk_full_message(exc, run)
+    try:
+        _fail(run, message)
+    except DatabaseError:  # not even room for that: the run shows "running" and resumes all the same
+        message += " (The run could not be marked failed for lack of space; it resumes all the same.)"
+    raise ImportFailed(message) from None
+
+
 def _fail(run: ImportRun, message: str) -> None:
     run.status = ImportRun.Status.FAILED
     run.error = message
@@ -315,7 +434,11 @@ def _keep(path: Path, digest: str) -> Path:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(path, partial)
+        try:
+            shutil.copyfile(path, partial)
+        except OSError:
+            partial.unlink(missing_ok=True)  # half a copy would only take the space back
+            raise
         partial.replace(target)
     return target
 

@@ -10,6 +10,7 @@ only when she chose that, and it never carries her working name, her contact rou
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
@@ -61,12 +62,18 @@ def public_report_submit(
     actor: Actor,
     organisation: PartnerOrganisation | None = None,
     channel: str = Channel.PUBLIC,
+    submission_id: uuid.UUID | None = None,
+    reference: str = "",
 ) -> Submission:
-    """Keep the report, then file it as a new, provisionally graded intelligence report."""
+    """Keep the report, then file it as a new, provisionally graded intelligence report.
+
+    ``submission_id`` and ``reference``, when the caller fixes them (the form's id, a spooled
+    report's), make the same submission sent twice fail on the key instead of being filed twice.
+    """
     data = PublicReportInput(**clean_value(asdict(data)))
     if not data.what_happened.strip():
         raise SubmissionError("what_happened", "Say what you saw or heard.")
-    submission = _keep(channel, _payload(data), organisation, actor)
+    submission = _keep(channel, _payload(data), organisation, actor, submission_id, reference)
     try:
         with transaction.atomic():
             report, problems = _file_public(submission, data, actor)
@@ -211,14 +218,19 @@ def safety_report_submit(
     organisation: PartnerOrganisation | None,
     actor: Actor,
     channel: str = Channel.SEX_WORKER,
+    submission_id: uuid.UUID | None = None,
+    reference: str = "",
 ) -> Submission:
-    """Keep the report with the reporter's choices; share, warn and file only as she chose."""
+    """Keep the report with the reporter's choices; share, warn and file only as she chose.
+
+    ``submission_id`` and ``reference``: as for ``public_report_submit``.
+    """
     data = SafetyReportInput(**clean_value(asdict(data)))
     _check_safety(data)
     if not data.contactable:  # anonymous: nothing that could reach her is kept
         data = SafetyReportInput(**{**asdict(data), "working_name": "", "contact_route": ""})
     organisation = organisation or scheme_organisation()
-    submission = _keep(channel, _payload(data), organisation, actor)
+    submission = _keep(channel, _payload(data), organisation, actor, submission_id, reference)
     try:
         with transaction.atomic():
             safety = _safety_record(submission, data, organisation)
@@ -380,13 +392,17 @@ def _payload(data) -> dict:
     }
 
 
-def _keep(channel: str, payload: dict, organisation, actor: Actor) -> Submission:
-    """Store the submission as sent, in its own transaction, with a fresh receipt reference."""
-    for _ in range(5):
+def _keep(
+    channel: str, payload: dict, organisation, actor: Actor, submission_id=None, reference: str = ""
+) -> Submission:
+    """Store the submission as sent, in its own transaction, with a fresh receipt reference
+    (or the caller's, unless another submission already has it)."""
+    for attempt in range(5):
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
-                    reference=new_reference(),
+                    id=submission_id or uuid.uuid4(),
+                    reference=reference if reference and attempt == 0 else new_reference(),
                     channel=channel,
                     payload=payload,
                     organisation=organisation,
@@ -394,8 +410,10 @@ def _keep(channel: str, payload: dict, organisation, actor: Actor) -> Submission
                 )
                 _audit(actor, AuditAction.CREATE, "submission", submission, {"channel": channel})
                 return submission
-        except IntegrityError:  # a reference already used: draw another
-            continue
+        except IntegrityError:
+            if submission_id is not None and Submission.objects.filter(pk=submission_id).exists():
+                raise  # this very submission was kept before: the caller must not file it again
+            continue  # a reference already used: draw another
     raise RuntimeError("could not draw an unused receipt reference")
 
 
