@@ -379,7 +379,7 @@ def disk_full_message(exc: BaseException, run: ImportRun | None = None) -> str:
     go_on = f"it resumes after row {run.rows_done:,}" if run is not None else "it starts again"
     return (
         f"The disk is full ({first}) on {_disk_of(exc)}. {stored} Free some space or make the disk "
-        f"bigger, then import the same file again with the same command: {go_on}."
+        f"bigger, then import the same file again (the same command, or the Imports page): {go_on}."
     )
 
 
