@@ -136,6 +136,7 @@ class Site:
                     return
             except OSError:
                 time.sleep(0.3)
+        self.stop()  # never leave it running
         raise AssertionError(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
