@@ -67,3 +67,23 @@ def test_an_unmigrated_database_gets_a_hint_not_a_traceback(tmp_path):
 def test_audit_verify_on_a_fresh_store(var):
     result = run("audit", "verify", var=var)
     assert result.returncode == 0 and "Audit trail intact" in result.stdout
+
+
+def test_a_full_disk_is_named_whatever_reports_it(capsys):
+    """The operating system's ENOSPC, or SQLite and PostgreSQL saying it in their words."""
+    import errno
+
+    from django.db import OperationalError
+
+    from lantern.cli import _report
+
+    for exc in (
+        OSError(errno.ENOSPC, "No space left on device"),
+        OperationalError("database or disk is full"),
+        OperationalError('could not extend file "base/16384/2619": No space left on device'),
+    ):
+        _report(exc)
+        said = capsys.readouterr().err
+        assert "The disk is full: free space" in said and "Is the database reachable" not in said
+    _report(OperationalError("connection refused"))
+    assert "Is the database reachable?" in capsys.readouterr().err

@@ -6,6 +6,7 @@ to see one when debugging).
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -46,8 +47,25 @@ def _report(exc: Exception) -> None:
     name = type(exc).__name__
     console.print(f"[bold red]Error[/] ({name}): ", end="")
     console.print(str(exc) or "no detail was given.", markup=False, highlight=False)
-    hint = _HINTS.get(name, "Run again with LANTERN_TRACEBACK=1 to see the full traceback, and report it.")
-    console.print(f"[dim]What to do:[/] {hint}")
+    console.print(f"[dim]What to do:[/] {_hint(exc)}")
+
+
+def _hint(exc: Exception) -> str:
+    if _disk_full(exc):
+        return (
+            "The disk is full: free space (or grow the disk), then run the same command again; "
+            "work already committed is kept."
+        )
+    name = type(exc).__name__
+    return _HINTS.get(name, "Run again with LANTERN_TRACEBACK=1 to see the full traceback, and report it.")
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """ENOSPC from the operating system, or a database saying the same in its own words."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space left on device" in text
 
 
 if __name__ == "__main__":
