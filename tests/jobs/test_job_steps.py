@@ -13,7 +13,7 @@ from lantern.governance.roles import Capability
 from lantern.jobs import registry
 from lantern.jobs.context import seconds_left, time_left_text
 from lantern.jobs.models import Job
-from lantern.jobs.registry import JobKind, JobResult
+from lantern.jobs.registry import JobFailed, JobKind, JobResult
 from lantern.jobs.runner import run_job
 from lantern.jobs.services import JobError, job_cancel, job_resume, job_start, jobs_recover
 
@@ -33,6 +33,8 @@ def _do(ctx, name: str) -> int:
     CALLS.append(name)
     if name == "two" and ctx.params.get("fail_once") and CALLS.count("two") == 1:
         raise ValueError("the source file is unreadable")
+    if name == "two" and ctx.params.get("refuse"):
+        raise JobFailed("The file has no header row: add one and start the job again.")
     if name == "two" and ctx.params.get("cancel_in_two"):
         Job.objects.filter(pk=ctx.job.pk).update(status=Job.Status.CANCELLING)
     return len(name)

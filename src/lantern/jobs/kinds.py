@@ -17,13 +17,9 @@ from django.urls import reverse
 from lantern.governance.roles import Capability
 from lantern.jobs.context import JobContext
 from lantern.jobs.forms import ResolveForm, RiskForm, ScreenForm
-from lantern.jobs.registry import JobKind, JobResult, register
+from lantern.jobs.registry import JobFailed, JobKind, JobResult, register
 
 LONDON = ZoneInfo("Europe/London")
-
-
-class JobFailed(Exception):
-    """The work ran and said no (a failed run, a bad file): its message is for the person."""
 
 
 # ---------------------------------------------------------------- import

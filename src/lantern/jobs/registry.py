@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from lantern.jobs.models import Job
 
 
+class JobFailed(Exception):
+    """The work ran and said no (a failed run, a bad file): its message is for the person, as it is."""
+
+
 @dataclass(frozen=True)
 class JobResult:
     summary: str  # one sentence for the job page, e.g. "Screened 3 days: 2 new alerts."

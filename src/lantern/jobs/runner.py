@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lantern.jobs.context import Heartbeat, JobCancelled, JobContext
 from lantern.jobs.models import Job
-from lantern.jobs.registry import kind_of
+from lantern.jobs.registry import JobFailed, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,6 @@ def _end(job_id: str, status: str, *, stage: str = "", error: str = "", result: 
 
 
 def _said(exc: Exception) -> str:
-    """The error as its message says it (our errors are written for people), with its class."""
+    """A refusal as it was written for people; anything else with its class, for whoever looks into it."""
     text = str(exc).strip() or "no message"
-    return f"{type(exc).__name__}: {text}"[:2000]
+    return (text if isinstance(exc, JobFailed) else f"{type(exc).__name__}: {text}")[:2000]

@@ -37,11 +37,13 @@ def job_start(kind: str, params: dict, *, user=None, via: str = "") -> Job:
 
 def job_cancel(job: Job, *, user=None, via: str = "") -> Job:
     """A waiting job is cancelled at once; a running one stops at its next step or progress report."""
-    if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+    waiting = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
         status=Job.Status.CANCELLED, finished_at=timezone.now(), stage="Cancelled before it started."
-    ):
-        pass
-    elif not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(status=Job.Status.CANCELLING):
+    )
+    running = waiting or Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        status=Job.Status.CANCELLING
+    )
+    if not running:
         raise JobError(f"This job is {job.get_status_display()}: there is nothing to cancel.")
     _audit(job, user, via, f"cancelled {job.title}")
     job.refresh_from_db()
