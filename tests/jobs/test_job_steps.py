@@ -75,8 +75,8 @@ def test_a_failed_job_resumes_without_redoing_finished_steps(db, counting, users
 
 
 def test_a_refusal_is_shown_in_its_own_words_and_a_crash_with_its_kind(db, counting, users):
-    refused = job_start("test-count", {"refuse": True}, user=users["analyst"])
     crashed = job_start("test-count", {"fail_once": True}, user=users["analyst"])
+    refused = job_start("test-count", {"refuse": True}, user=users["analyst"])
     refused.refresh_from_db()
     crashed.refresh_from_db()
     assert refused.error == "The file has no header row: add one and start the job again."
