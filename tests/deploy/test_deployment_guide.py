@@ -186,9 +186,17 @@ def environment_file(path: str) -> dict[str, str]:
     )
 
 
+def unit_environment(value: str) -> dict[str, str]:
+    """A unit's ``Environment="KEY=value with spaces"`` line."""
+    if not value:
+        return {}
+    key, _, text = value.strip().strip('"').partition("=")
+    return {key: text}
+
+
 def start_unit(deployment: Deployment, name: str, extra_args: tuple[str, ...] = ()) -> subprocess.Popen:
     """What `systemctl start` would do with the unit: its ExecStart, as its User and Group, with
-    its EnvironmentFile, WorkingDirectory and UMask."""
+    its EnvironmentFile and Environment, WorkingDirectory and UMask."""
     service = unit(deployment, name)
     user = service["User"]
     home = subprocess.run(["getent", "passwd", user], capture_output=True, text=True).stdout.split(":")[5]
@@ -197,6 +205,7 @@ def start_unit(deployment: Deployment, name: str, extra_args: tuple[str, ...] = 
         "LANG": "C.UTF-8",
         "HOME": home,
         **environment_file(service["EnvironmentFile"]),
+        **unit_environment(service.get("Environment", "")),
     }
     return deployment.start(
         name.removesuffix(".service"),
@@ -500,3 +509,11 @@ def test_the_processes_ran_as_the_service_user(deployment):
         pid = deployment.processes[name].pid
         owner = subprocess.run(["ps", "-o", "user=", "-p", str(pid)], capture_output=True, text=True).stdout
         assert owner.strip() == user, name
+
+
+def test_the_web_s_queries_end_before_gunicorn_gives_up_and_the_worker_s_do_not(deployment):
+    def environment(name: str) -> bytes:
+        return Path(f"/proc/{deployment.processes[name].pid}/environ").read_bytes()
+
+    assert b"PGOPTIONS=-c statement_timeout=55s\x00" in environment("lantern-web")
+    assert b"PGOPTIONS=" not in environment("lantern-worker")

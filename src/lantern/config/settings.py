@@ -223,6 +223,8 @@ LANTERN_IMPORT_CHUNK_ROWS = env_int("LANTERN_IMPORT_CHUNK_ROWS", 10_000, minimum
 LANTERN_IMPORT_THROTTLE_MS = env_int("LANTERN_IMPORT_THROTTLE_MS", 0)
 # The largest file the Imports page accepts (bigger files: `lantern import` on the server).
 LANTERN_MAX_UPLOAD_BYTES = env_int("LANTERN_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1)
+# Reports one client (address) may send on each public form in ten minutes; a load test raises it.
+LANTERN_PUBLIC_RATE_LIMIT = env_int("LANTERN_PUBLIC_RATE_LIMIT", 5, minimum=1)
 # Long jobs (import, screen, resolve, risk, profile) started from the web: queued in the database
 # (django-tasks with its database backend) for `lantern worker`. Inline runs them in the request
 # (tests set it; an open transaction does too). A running job beats every few seconds; one whose

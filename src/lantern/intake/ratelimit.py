@@ -8,7 +8,6 @@ address or followed from one day to the next. No third-party service is involved
 from __future__ import annotations
 
 import hashlib
-import os
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,10 +22,7 @@ def _client_key(request, scope: str) -> str:
 
 
 def allow(request, scope: str, *, limit: int, window_seconds: int) -> bool:
-    """True while this client has made fewer than ``limit`` attempts in the window; counts this one.
-    ``LANTERN_PUBLIC_RATE_LIMIT`` replaces the limit: a load test sends every report from one
-    address (loopback), which the everyday limit would turn away after five."""
-    limit = _limit_override() or limit
+    """True while this client has made fewer than ``limit`` attempts in the window; counts this one."""
     key = _client_key(request, scope)
     if cache.add(key, 1, timeout=window_seconds):
         return True
@@ -36,8 +32,3 @@ def allow(request, scope: str, *, limit: int, window_seconds: int) -> bool:
         cache.add(key, 1, timeout=window_seconds)
         return True
     return count <= limit
-
-
-def _limit_override() -> int | None:
-    raw = os.environ.get("LANTERN_PUBLIC_RATE_LIMIT", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None

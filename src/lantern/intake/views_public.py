@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +33,7 @@ from lantern.intel.services import Actor
 from lantern.web.dbdown import database_unavailable
 
 log = logging.getLogger(__name__)
-RATE_LIMIT, RATE_WINDOW = 5, 600  # reports per client per ten minutes
+RATE_WINDOW = 600  # seconds: LANTERN_PUBLIC_RATE_LIMIT reports per client per ten minutes
 NOT_KEPT = (
     "Your report could not be kept just now, so it has not been sent. It is still in the form below: "
     "please try again in a few minutes. If it cannot wait, call 101, or 999 in an emergency."
@@ -71,7 +72,9 @@ def _report_page(request: HttpRequest, form_class, template: str, kind: str, fil
     if request.method == "GET":
         return render(request, template, {"form": form_class.blank()})
     form = form_class(request.POST)
-    if not ratelimit.allow(request, kind, limit=RATE_LIMIT, window_seconds=RATE_WINDOW):
+    if not ratelimit.allow(
+        request, kind, limit=settings.LANTERN_PUBLIC_RATE_LIMIT, window_seconds=RATE_WINDOW
+    ):
         return render(request, "intake/public_rate_limited.html", status=429)
     if form.is_spam():
         log.info("a %s report with its honeypot filled was discarded", kind)  # nothing of it is kept
