@@ -41,7 +41,8 @@ def triage_queue(user, *, source_type: str = "", assigned: str = "") -> QuerySet
         reports = reports.filter(assigned_to=user)
     elif assigned == "none":
         reports = reports.filter(assigned_to__isnull=True)
-    return reports.select_related("source", "assigned_to").order_by("recorded_at", "occurred_from", "pk")
+    # waiting_since is recorded_at on the report row, ordered by a partial index of waiting reports.
+    return reports.select_related("source", "assigned_to").order_by("waiting_since", "occurred_from", "pk")
 
 
 def mention_counts(report_ids: list) -> dict:

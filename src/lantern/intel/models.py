@@ -300,6 +300,17 @@ class HandlingCode(models.TextChoices):
     C = "C", "C: lawful sharing permitted with conditions"
 
 
+class RecordedAtCopy(models.DateTimeField):
+    """The event's ``recorded_at`` again on the report row, written with it (the parent row is
+    saved first). The triage queue orders waiting reports by it through a partial index of its
+    own, rather than joining every waiting report to the event table before the first page."""
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.recorded_at
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class IntelligenceReport(Event):
     class SourceType(models.TextChoices):
         PUBLIC = "public", "public report"
@@ -326,6 +337,16 @@ class IntelligenceReport(Event):
     # False when the reporter has not (or no longer) consented to police use: every police selector
     # hides the report and its links. Reports never shared are not filed here at all.
     shared_with_police = models.BooleanField(default=True, db_index=True)
+    waiting_since = RecordedAtCopy(null=True, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["waiting_since", "event_ptr"],
+                name="report_triage_order",
+                condition=models.Q(status="new", shared_with_police=True),
+            )
+        ]
 
     @property
     def grade(self) -> str:
