@@ -118,14 +118,14 @@ def _page_of(texts: list[str], phrase: str) -> int:
 
 def _ink(path) -> float:
     image = Image.open(path).convert("L")
-    dark = sum(1 for v in image.getdata() if v < 200)
+    dark = sum(1 for v in image.get_flattened_data() if v < 200)
     return dark / (image.width * image.height)
 
 
 def _line_pixels(path) -> int:
     """Blue pixels of sloping lines: rows that are mostly blue (a heading's rule) are left out."""
     image = Image.open(path).convert("RGB")
-    width, data = image.width, list(image.getdata())
+    width, data = image.width, list(image.get_flattened_data())
     count = 0
     for y in range(image.height):
         row = sum(1 for r, g, b in data[y * width : (y + 1) * width] if b - max(r, g) > 50)
@@ -137,8 +137,8 @@ def _pixels(path, *, red: bool) -> int:
     """Pixels clearly red (the harm palette) or clearly blue (the first chart series)."""
     image = Image.open(path).convert("RGB")
     if red:
-        return sum(1 for r, g, b in image.getdata() if r - max(g, b) > 60)
-    return sum(1 for r, g, b in image.getdata() if b - max(r, g) > 50)
+        return sum(1 for r, g, b in image.get_flattened_data() if r - max(g, b) > 60)
+    return sum(1 for r, g, b in image.get_flattened_data() if b - max(r, g) > 50)
 
 
 def test_the_page_builds_keeps_the_analysts_text_and_escapes_it(scored, users, client):
