@@ -168,3 +168,33 @@ def test_the_request_line_costs_no_query(client_for, django_assert_num_queries, 
     with django_assert_num_queries(0):
         assert client.get("/healthz").status_code == 200
     assert _request_lines(json_lines())[0]["user_id"] is None
+
+
+def test_django_s_500_line_for_a_database_outage_is_dropped_but_other_errors_are_kept():
+    """The 503 is logged once by lantern.web.dbdown; Django's own 500 line for the same outage
+    (a session saved as the database went away) would say "Internal Server Error" for nothing."""
+    import logging
+
+    from django.db import OperationalError
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(handler)
+    try:
+        for exc in (
+            OperationalError("connection failed: the database system is shutting down"),
+            ValueError("a bug"),
+        ):
+            try:
+                raise exc
+            except Exception:
+                django_request.error("Internal Server Error: /report/", exc_info=True)
+    finally:
+        django_request.removeHandler(handler)
+    assert [type(r.exc_info[1]).__name__ for r in records] == ["ValueError"]

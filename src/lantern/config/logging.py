@@ -33,6 +33,21 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class DatabaseDownFilter(logging.Filter):
+    """Drops Django's "Internal Server Error" line and traceback when the error is the database not
+    answering: such a request is answered 503 and logged once by `lantern.web.dbdown`. (A session
+    saved as the database goes away fails in Django's session middleware, which logs it as a 500
+    before the 503 replaces it.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None:
+            return True
+        from lantern.web.dbdown import database_unavailable  # imported late: settings load first
+
+        return not database_unavailable(exc)
+
+
 class LanternJsonFormatter(JsonFormatter):
     """JSON lines with a UTC ISO timestamp and short key names a log shipper expects."""
 
@@ -62,7 +77,7 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": RequestIdFilter}},
+        "filters": {"request_id": {"()": RequestIdFilter}, "database_down": {"()": DatabaseDownFilter}},
         "formatters": {
             "plain": {"format": PLAIN_FORMAT},
             "json": {"()": LanternJsonFormatter},
@@ -75,6 +90,7 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
             "lantern": {"level": level},
             # Django's request errors (500s with their traceback); its default handlers go.
             "django": {"level": "INFO"},
+            "django.request": {"filters": ["database_down"]},
             # The job queue's lines (a job started, finished, failed) in the worker's log.
             "django_tasks": {"level": "INFO"},
         },
